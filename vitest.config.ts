@@ -7,6 +7,7 @@ export default defineConfig({
     environment: "node",
     include: ["tests/**/*.test.ts", "lib/**/*.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
+    setupFiles: ["tests/setup-env.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration files share one database and spawn sandboxes on their own ports; two cores.

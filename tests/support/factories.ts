@@ -1,0 +1,19 @@
+import { randomInt } from "node:crypto";
+import { db } from "@/lib/db";
+
+/** A Procore-like 64-bit id above 2^32, unique enough within a test run. */
+export function procoreId(): bigint {
+  return 4_300_000_000n + BigInt(randomInt(1, 2 ** 47));
+}
+
+export async function createAccount(name = "Test Co.") {
+  return db().account.create({ data: { name, procoreCompanyId: procoreId() } });
+}
+
+export async function createProject(accountId: string, name = "Test Project") {
+  return db().project.create({ data: { accountId, name, procoreProjectId: procoreId() } });
+}
+
+export async function createUser(email = `u${randomInt(1, 2 ** 40)}@test.test`) {
+  return db().user.create({ data: { email, name: email.split("@")[0] } });
+}
