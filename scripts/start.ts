@@ -90,6 +90,8 @@ async function freshDatabase(url: string): Promise<string> {
 }
 
 async function main() {
+  // Like Next.js, read .env.local then .env; variables already set win.
+  for (const file of [".env.local", ".env"]) if (existsSync(path.join(root, file))) process.loadEnvFile(path.join(root, file));
   let config;
   try {
     config = env();
