@@ -1,0 +1,114 @@
+import { createProcoreClient, type ProcoreClient, type ProcoreClientConfig } from "@/lib/procore";
+import type { TokenSet } from "@/lib/procore/oauth";
+import type { TokenStore } from "@/lib/procore/tokens";
+import { startTsProcess, type RunningProcess } from "../support/processes";
+import { oauthConfig, signIn } from "./oauth-helper";
+
+/** What the sandbox's `/__admin/requests` log holds for each OAuth and API call. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  ms: number;
+  at: string;
+  tokenClientId: string | null;
+}
+
+export interface Sandbox {
+  url: string;
+  stop: () => Promise<void>;
+  admin: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+  requests: (filter?: (r: LoggedRequest) => boolean) => Promise<LoggedRequest[]>;
+}
+
+/** A fresh Procore sandbox on its own port (demo seed), reached only over HTTP like the app reaches Procore. */
+export async function startSandbox(env: Record<string, string> = {}): Promise<Sandbox> {
+  const proc: RunningProcess = await startTsProcess({
+    entry: "emulators/procore/main.ts",
+    env: {
+      PROCORE_CLIENT_ID: "smartapp-dev-client",
+      PROCORE_CLIENT_SECRET: "smartapp-dev-secret",
+      PROCORE_REDIRECT_URIS: "http://localhost:3000/api/auth/callback/procore",
+      PROCORE_SANDBOX_STATE_FILE: "",
+      ...env,
+    },
+  });
+  const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${proc.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`admin ${method} ${path} → ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+  return {
+    url: proc.url,
+    stop: proc.stop,
+    admin,
+    requests: async (filter = () => true) => (await admin<LoggedRequest[]>("GET", "/__admin/requests")).filter(filter),
+  };
+}
+
+/** The two companies the demo login belongs to, with the app installed in both. */
+export async function demoCompanies(sb: Sandbox, client: ProcoreClient): Promise<{ demo: string; second: string }> {
+  const companies = await client.companies.listAll();
+  const id = (name: string) => {
+    const company = companies.find((c) => c.name === name);
+    if (!company) throw new Error(`No company "${name}" in ${JSON.stringify(companies)}`);
+    return company.id;
+  };
+  const ids = { demo: id("Demo Construction Co."), second: id("Second Builders Inc.") };
+  for (const companyId of Object.values(ids)) await sb.admin("POST", "/__admin/install", { companyId, app: "planner" });
+  return ids;
+}
+
+/** A TokenStore in memory that counts what the client did with it. */
+export function memoryTokenStore(initial: TokenSet) {
+  let tokens = initial;
+  const calls = { load: 0, save: 0, markReconnectNeeded: 0 };
+  const store: TokenStore = {
+    async load() {
+      calls.load += 1;
+      return tokens;
+    },
+    async save(next) {
+      calls.save += 1;
+      tokens = next;
+    },
+    async markReconnectNeeded() {
+      calls.markReconnectNeeded += 1;
+    },
+  };
+  return { store, calls, current: () => tokens };
+}
+
+/** Backoff and rate-limit waits as asked for, but capped, so fault tests take seconds, not minutes. */
+export function cappedSleep(capMs: number) {
+  const requested: number[] = [];
+  return {
+    requested,
+    sleep: (ms: number) => {
+      requested.push(ms);
+      return new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, capMs)));
+    },
+  };
+}
+
+let connections = 0;
+
+/** Signs the demo user in and builds a client on a new connection id (so no limiter or refresh state is shared). */
+export async function connect(sb: Sandbox, overrides: Partial<ProcoreClientConfig> = {}) {
+  const tokens = await signIn({ sandboxUrl: sb.url });
+  const memory = memoryTokenStore(tokens);
+  const client = createProcoreClient({
+    ...oauthConfig({ sandboxUrl: sb.url }),
+    apiUrl: sb.url,
+    tokenStore: memory.store,
+    connectionId: `test-${process.pid}-${++connections}`,
+    ...overrides,
+  });
+  return { client, tokens, ...memory };
+}
