@@ -1,0 +1,73 @@
+import Link from "next/link";
+import { forbidden, redirect } from "next/navigation";
+import { ProcoreSignInButton } from "@/components/auth/procore-sign-in";
+import { joinAccountForCompany } from "@/lib/auth/accounts";
+import { currentUser } from "@/lib/auth/guard";
+import { procoreFor } from "@/lib/auth/procore";
+import { ReconnectNeededError } from "@/lib/procore/errors";
+
+export const dynamic = "force-dynamic";
+
+function Card({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="mx-auto max-w-lg rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200">
+      <h1 className="text-xl font-semibold">{title}</h1>
+      <div className="mt-4 space-y-4 text-slate-600">{children}</div>
+    </section>
+  );
+}
+
+/** The App Setup Instructions URL: /procore/setup?company_id=… (company_id optional). */
+export default async function ProcoreSetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const companyId = typeof sp.company_id === "string" ? sp.company_id : undefined;
+  const here = `/procore/setup${companyId ? `?company_id=${encodeURIComponent(companyId)}` : ""}`;
+
+  const user = await currentUser();
+  if (!user) {
+    return (
+      <Card title="Set up Smartapp for Procore">
+        <p>Sign in with your Procore account to choose which Procore projects get Smartapp Planner and Safety.</p>
+        <ProcoreSignInButton callbackUrl={here} label="Continue with Procore" />
+      </Card>
+    );
+  }
+  if (companyId !== undefined && !/^\d{1,19}$/.test(companyId)) forbidden();
+
+  let companies;
+  try {
+    companies = await (await procoreFor(user.id)).companies.listAll();
+  } catch (err) {
+    if (!(err instanceof ReconnectNeededError)) throw err;
+    return (
+      <Card title="Reconnect to Procore">
+        <p>Smartapp can no longer reach Procore for you (the connection was revoked or expired). Your projects and mappings are kept.</p>
+        <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
+      </Card>
+    );
+  }
+
+  const chosen = companyId ? companies.find((c) => c.id === companyId) : companies.length === 1 ? companies[0] : undefined;
+  if (companyId && !chosen) forbidden();
+  if (chosen) {
+    const { account } = await joinAccountForCompany(user.id, chosen);
+    redirect(`/setup/projects?account=${account.id}`);
+  }
+  return (
+    <Card title="Choose a Procore company">
+      {companies.length === 0 ? (
+        <p>Procore lists no company for {user.email}.</p>
+      ) : (
+        <ul className="divide-y divide-slate-100" aria-label="Procore companies">
+          {companies.map((c) => (
+            <li key={c.id}>
+              <Link className="block py-3 font-medium text-ink hover:text-brand" href={`/procore/setup?company_id=${c.id}`}>
+                {c.name}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,49 @@
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
+import { ReconnectNeededError } from "@/lib/procore/errors";
+import type { TokenSet } from "@/lib/procore/oauth";
+import { DbTokenStore } from "./connection-store";
+
+function procoreConfig() {
+  const { loginUrl, apiUrl, clientId, clientSecret } = env().procore;
+  return { loginUrl, apiUrl, clientId, clientSecret };
+}
+
+/**
+ * The Procore client acting for this person, through their stored connection. A connection that can no
+ * longer refresh throws ReconnectNeededError (the UI offers "Reconnect to Procore").
+ */
+export async function procoreFor(userId: string, procoreCompanyId?: bigint | string): Promise<ProcoreClient> {
+  const connection = await db().procoreConnection.findUnique({ where: { userId }, select: { id: true, status: true } });
+  if (!connection || connection.status === "RECONNECT_NEEDED") {
+    throw new ReconnectNeededError("Reconnect to Procore", { connectionId: connection?.id });
+  }
+  return createProcoreClient({
+    ...procoreConfig(),
+    tokenStore: new DbTokenStore(connection.id),
+    connectionId: connection.id,
+    companyId: procoreCompanyId?.toString(),
+    logger: log,
+  });
+}
+
+/** A client for tokens not stored yet (the sign-in callback reads the profile with them). */
+export function procoreWithTokens(tokens: TokenSet): ProcoreClient {
+  let current = tokens;
+  return createProcoreClient({
+    ...procoreConfig(),
+    connectionId: `sign-in:${Math.random().toString(36).slice(2)}`,
+    logger: log,
+    tokenStore: {
+      load: async () => current,
+      save: async (t) => {
+        current = t;
+      },
+      markReconnectNeeded: async () => undefined,
+    },
+  });
+}
+
+export { procoreConfig };
