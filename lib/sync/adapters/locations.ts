@@ -1,0 +1,120 @@
+/*
+ * Locations: the project's location tree, linked by full path ("Building A > Floor 3", case- and space-insensitive).
+ *
+ * - Compared field: the full path, so a rename or a move of any tier is a change of that location.
+ * - Smartapp → Procore: find_or_create_by_path creates a location with any missing ancestors and is idempotent
+ *   (Procore has no locations sync endpoint); a rename or move is a PATCH of node_name/parent_id, skipped when Procore
+ *   already has that tier (a parent's rename already renamed its children).
+ * - Procore → Smartapp: a location takes its parent from the linked parent; renaming or moving a tier rewrites the
+ *   stored paths of its whole subtree, as Procore derives its children's names.
+ * - Tombstones: a location deleted in Procore is marked inactive here. Procore locations have no inactive state and
+ *   deleting one is a hard delete (of its sublocations too), so a location deactivated in Smartapp stays in Procore.
+ */
+import { db } from "@/lib/db";
+import type { Location as LocalLocation } from "@/lib/generated/prisma/client";
+import type { Location as ProcoreLocation, ProcoreId } from "@/lib/procore";
+import { SyncRecordError } from "../errors";
+import { formatPath, pathKey, PATH_SEPARATOR, splitPath } from "../policy";
+import type { EntityAdapter, SyncContext } from "../types";
+import { pushEach } from "./shared";
+
+type Fields = { path: string };
+
+export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation, ProcoreLocation, Fields> {
+  const { projectId, procoreProjectId, procore } = ctx;
+
+  const localIdOf = async (procoreId: ProcoreId) =>
+    (await db().syncLink.findUnique({ where: { projectId_entity_procoreId: { projectId, entity: "LOCATIONS", procoreId: BigInt(procoreId) } } }))
+      ?.localId;
+
+  /** The Smartapp parent of a Procore location: the linked one, else the one at its parent path. */
+  async function localParent(from: ProcoreLocation): Promise<LocalLocation | null> {
+    if (from.parentId === null) return null;
+    const parentTiers = splitPath(from.name).slice(0, -1);
+    const linkedId = await localIdOf(from.parentId);
+    const parent = linkedId
+      ? await db().location.findUnique({ where: { id: linkedId } })
+      : (await db().location.findMany({ where: { projectId } })).find((l) => pathKey(l.path) === pathKey(parentTiers));
+    if (!parent) throw new SyncRecordError(`Its parent location "${formatPath(parentTiers)}" is not in Smartapp yet`);
+    return parent;
+  }
+
+  function placement(from: ProcoreLocation, parent: LocalLocation | null) {
+    const name = formatPath([from.nodeName]);
+    return { name, parentId: parent?.id ?? null, path: parent ? `${formatPath(parent.path)}${PATH_SEPARATOR}${name}` : name };
+  }
+
+  /** After a rename or move, every descendant's stored path follows its ancestors'. */
+  async function rewriteSubtree(root: LocalLocation): Promise<void> {
+    const all = await db().location.findMany({ where: { projectId } });
+    const children = new Map<string, LocalLocation[]>();
+    for (const l of all) if (l.parentId) children.set(l.parentId, [...(children.get(l.parentId) ?? []), l]);
+    const queue: { id: string; path: string }[] = [{ id: root.id, path: root.path }];
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const child of children.get(next.id) ?? []) {
+        const path = `${next.path}${PATH_SEPARATOR}${formatPath([child.name])}`;
+        if (path !== child.path) await db().location.update({ where: { id: child.id }, data: { path } });
+        queue.push({ id: child.id, path });
+      }
+    }
+  }
+
+  /** The Procore id of a location's parent tier: its link, else find-or-create it by path. */
+  async function procoreParentId(local: LocalLocation, parentTiers: string[]): Promise<ProcoreId | null> {
+    if (parentTiers.length === 0) return null;
+    if (local.parentId) {
+      const link = await db().syncLink.findUnique({
+        where: { projectId_entity_localId: { projectId, entity: "LOCATIONS", localId: local.parentId } },
+      });
+      if (link) return String(link.procoreId);
+    }
+    return (await procore.locations.findOrCreateByPath(procoreProjectId, parentTiers)).location.id;
+  }
+
+  return {
+    entity: "LOCATIONS",
+    incremental: true,
+    batchSize: 25,
+    local: {
+      id: (l) => l.id,
+      key: (l) => pathKey(l.path),
+      fields: (l) => ({ path: formatPath(l.path) }),
+      active: (l) => l.active,
+    },
+    procore: {
+      id: (p) => p.id,
+      key: (p) => pathKey(p.name),
+      fields: (p) => ({ path: formatPath(p.name) }),
+      active: () => true,
+    },
+
+    listLocal: () => db().location.findMany({ where: { projectId } }),
+    listProcore: (since) => procore.locations.listAll(procoreProjectId, { updatedSince: since }),
+
+    async createLocal(from) {
+      return db().location.create({ data: { projectId, ...placement(from, await localParent(from)), active: true } });
+    },
+    async updateLocal(record, from) {
+      const updated = await db().location.update({
+        where: { id: record.id },
+        data: { ...placement(from, await localParent(from)), active: true },
+      });
+      if (updated.path !== record.path) await rewriteSubtree(updated);
+      return updated;
+    },
+    deactivateLocal: (record) => db().location.update({ where: { id: record.id }, data: { active: false } }),
+
+    createProcore: (records) =>
+      pushEach(records, async (l) => (await procore.locations.findOrCreateByPath(procoreProjectId, splitPath(l.path))).location),
+    updateProcore: (items) =>
+      pushEach(items, async ({ local, procoreId, current }) => {
+        const tiers = splitPath(local.path);
+        const nodeName = tiers[tiers.length - 1];
+        if (!nodeName) throw new SyncRecordError("It has an empty path");
+        const parentId = await procoreParentId(local, tiers.slice(0, -1));
+        // Renaming a parent already renamed this tier in Procore: nothing left to send.
+        if (current && current.nodeName === nodeName && current.parentId === parentId) return { ...current, name: formatPath(tiers) };
+        return procore.locations.update(procoreProjectId, procoreId, { nodeName, parentId });
+      }),
+  };
+}

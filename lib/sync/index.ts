@@ -1,0 +1,10 @@
+export { runSync } from "./engine";
+export type {
+  EntityAdapter,
+  ProcoreClientFactory,
+  ProcoreClientHooks,
+  RunCounts,
+  RunSyncOptions,
+  RunSyncResult,
+  SyncContext,
+} from "./types";

@@ -1,0 +1,86 @@
+import { db } from "@/lib/db";
+import type { SyncDirection, SyncEntity } from "@/lib/generated/prisma/enums";
+import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
+import { runSync, type RunSyncOptions } from "@/lib/sync";
+import { connect, demoCompanies, startSandbox, type Sandbox } from "../procore-client/sandbox";
+import { oauthConfig } from "../procore-client/oauth-helper";
+
+/*
+ * One Procore sandbox per test file, reset to the demo seed for every test. Each test syncs its own demo project
+ * (by index) into its own Smartapp project, so the shared test database never mixes two tests' records and links.
+ */
+
+export interface SyncEnv {
+  sb: Sandbox;
+  /** The demo user's client, scoped to the demo company (for checking what Procore holds). */
+  procore: ProcoreClient;
+  companyId: string;
+  procoreProjectId: string;
+  /** The Smartapp project. */
+  projectId: string;
+  run: (entity: SyncEntity, opts?: Partial<RunSyncOptions>) => ReturnType<typeof runSync>;
+  setDirection: (entity: SyncEntity, direction: SyncDirection) => Promise<void>;
+  /** Writes (non-GET calls) the app made to the REST API since the last `clearRequests`. */
+  writes: () => Promise<{ method: string; path: string }[]>;
+  clearRequests: () => Promise<void>;
+}
+
+export async function startSyncSandbox(): Promise<{ sb: Sandbox; env: (projectIndex: number) => Promise<SyncEnv> }> {
+  const sb = await startSandbox();
+  let connections = 0;
+
+  async function env(projectIndex: number): Promise<SyncEnv> {
+    await sb.admin("POST", "/__admin/reset", { seed: "demo" });
+    const signedIn = await connect(sb);
+    const { demo: companyId } = await demoCompanies(sb, signedIn.client);
+    const connectionId = `sync-test-${process.pid}-${++connections}`;
+    const client = (onRateLimitWait?: (untilMs: number) => void) =>
+      createProcoreClient({
+        ...oauthConfig({ sandboxUrl: sb.url }),
+        apiUrl: sb.url,
+        tokenStore: signedIn.store,
+        connectionId,
+        companyId,
+        onRateLimitWait,
+      });
+    const procore = client();
+    const projects = await procore.projects.listAll();
+    const procoreProject = projects[projectIndex];
+    if (!procoreProject) throw new Error(`The demo company has no project #${projectIndex}`);
+
+    // Upserted: other test files may also need the demo company's account.
+    const account = await db().account.upsert({
+      where: { procoreCompanyId: BigInt(companyId) },
+      create: { procoreCompanyId: BigInt(companyId), name: "Demo Construction Co." },
+      update: {},
+    });
+    const project = await db().project.create({
+      data: { accountId: account.id, procoreProjectId: BigInt(procoreProject.id), name: procoreProject.name },
+    });
+    await sb.admin("DELETE", "/__admin/requests");
+
+    return {
+      sb,
+      procore,
+      companyId,
+      procoreProjectId: procoreProject.id,
+      projectId: project.id,
+      run: (entity, opts = {}) =>
+        runSync({ projectId: project.id, entity, trigger: "MANUAL", procore: (hooks) => client(hooks.onRateLimitWait), ...opts }),
+      setDirection: async (entity, direction) => {
+        await db().syncSetting.upsert({
+          where: { projectId_entity: { projectId: project.id, entity } },
+          create: { projectId: project.id, entity, direction },
+          update: { direction },
+        });
+      },
+      writes: async () =>
+        (await sb.requests((r) => r.path.startsWith("/rest/") && r.method !== "GET")).map(({ method, path }) => ({ method, path })),
+      clearRequests: async () => {
+        await sb.admin("DELETE", "/__admin/requests");
+      },
+    };
+  }
+
+  return { sb, env };
+}
