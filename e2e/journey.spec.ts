@@ -19,6 +19,7 @@ test("a company admin goes from the Procore Marketplace to licensed projects in 
 
   await expect(setup.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
   const list = setup.getByRole("checkbox", { name: /^Select / });
+  await expect(list.first()).toBeVisible();
   expect(await list.count()).toBeGreaterThan(5);
   const first = (await list.nth(0).getAttribute("aria-label"))!.replace(/^Select /, "");
   const second = (await list.nth(1).getAttribute("aria-label"))!.replace(/^Select /, "");
@@ -47,7 +48,7 @@ test("a company admin goes from the Procore Marketplace to licensed projects in 
   await setup.getByRole("region", { name: "Summary" }).getByRole("button", { name: "Next" }).click();
   await expect(setup.getByRole("heading", { name: "Subscriptions" })).toBeVisible();
   await setup.getByRole("radio", { name: "Yearly" }).check();
-  await expect(setup.getByText("Total: $10,224.00")).toBeVisible(); // 2 × 295 × 12 + 1 × 595 × 12
+  await expect(setup.getByText("Total: $14,220.00")).toBeVisible(); // 2 × 295 × 12 + 1 × 595 × 12
   await setup.getByRole("radio", { name: "Monthly" }).check();
   await expect(setup.getByText("Total: $1,185.00")).toBeVisible();
 
