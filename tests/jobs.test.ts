@@ -21,7 +21,7 @@ async function until<T>(fn: () => Promise<T | null | undefined | false>, timeout
 
 describe("job queue and workers", () => {
   it("a worker runs the heartbeat job, which writes to the database", async () => {
-    const worker = await startWorker(inject("databaseUrl"), { pollingIntervalSeconds: 0.5 });
+    const worker = await startWorker(inject("databaseUrl"), { pollingIntervalSeconds: 0.5, syncJobs: false });
     workers.push(worker);
     const beat = await until(() => db().workerHeartbeat.findUnique({ where: { workerId: worker.id } }));
     expect(beat.beats).toBeGreaterThanOrEqual(1);
@@ -29,8 +29,8 @@ describe("job queue and workers", () => {
 
   it("two workers share the queue and never run the same job twice", async () => {
     const [a, b] = await Promise.all([
-      startWorker(inject("databaseUrl"), { pollingIntervalSeconds: 0.5 }),
-      startWorker(inject("databaseUrl"), { pollingIntervalSeconds: 0.5 }),
+      startWorker(inject("databaseUrl"), { pollingIntervalSeconds: 0.5, syncJobs: false }),
+      startWorker(inject("databaseUrl"), { pollingIntervalSeconds: 0.5, syncJobs: false }),
     ]);
     workers.push(a, b);
     const queue = "test-exactly-once";

@@ -21,7 +21,7 @@ import { NotFoundError, type ProcoreClient, type TriggerInput, type WebhookScope
  * the project hook, and the company hook once no project of the company syncs.
  */
 
-export const SYNC_ENTITIES = ["LOCATIONS", "COMPANIES", "ROLES", "USERS"] as const satisfies readonly SyncEntity[];
+const SYNC_ENTITIES = ["LOCATIONS", "COMPANIES", "ROLES", "USERS"] as const satisfies readonly SyncEntity[];
 
 const entitySettingSchema = z.object({
   direction: z.enum(SyncDirection, { error: "Choose Procore to Smartapp, Smartapp to Procore or Both" }),
@@ -39,7 +39,7 @@ export const procoreSettingsSchema = z.object({
 });
 
 export type ProcoreSettings = z.output<typeof procoreSettingsSchema>;
-export type EntitySetting = z.output<typeof entitySettingSchema>;
+type EntitySetting = z.output<typeof entitySettingSchema>;
 
 const DEFAULT_SETTING: EntitySetting = { direction: "BOTH", frequency: "DAILY" };
 
@@ -102,7 +102,7 @@ export async function saveProcoreSettings(projectId: string, userId: string, inp
 
 // ---------------------------------------------------------------- webhooks
 
-export const WEBHOOK_NAMESPACE = "smartapp";
+const WEBHOOK_NAMESPACE = "smartapp";
 
 const PROJECT_TRIGGERS: TriggerInput[] = ["Locations", "Project Users", "Project Vendors"].flatMap((resourceName) =>
   (["create", "update", "delete"] as const).map((eventType) => ({ resourceName, eventType })),
@@ -111,7 +111,7 @@ const COMPANY_TRIGGERS: TriggerInput[] = ["Company Users", "Company Vendors"].fl
   (["create", "update"] as const).map((eventType) => ({ resourceName, eventType })),
 );
 
-export function webhookDestination(): string {
+function webhookDestination(): string {
   return `${env().appUrl}/api/procore/webhook`;
 }
 
