@@ -35,6 +35,19 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
             Project Settings
           </Link>
         </nav>
+        <nav className="mt-4 flex flex-wrap gap-4 text-sm" aria-label="Project data">
+          {[
+            ["team", "Project Team"],
+            ["locations", "Locations"],
+            ["companies", "Companies"],
+            ["roles", "Roles"],
+            ["users", "Users"],
+          ].map(([path, label]) => (
+            <Link key={path} href={`/projects/${project.id}/${path}`} className="font-medium text-brand hover:underline">
+              {label}
+            </Link>
+          ))}
+        </nav>
       </div>
     </div>
   );
