@@ -108,7 +108,7 @@ class SessionServer {
   }
 
   private async run({ conn, message }: Job): Promise<void> {
-    let tail = new Uint8Array(0);
+    let tail: Uint8Array = new Uint8Array(0);
     try {
       await this.db.runExclusive(() =>
         this.db.execProtocolRawStream(message, {
