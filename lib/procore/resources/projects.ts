@@ -14,6 +14,9 @@ export function projectsResource(http: ProcoreHttp) {
     http.pages(
       {
         path: "/rest/v1.0/projects",
+        // Companies with thousands of projects: fewer, larger pages spare the hourly rate limit. Procore
+        // recommends at most 2,000; if it caps lower, Per-Page says so and the pager follows.
+        perPage: 1000,
         query: { company_id: companyOf(http), "filters[by_status]": opts.status ?? "Active", ...updatedAtFilter(opts.updatedSince) },
       },
       projectSchema,
