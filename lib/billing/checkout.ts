@@ -6,8 +6,8 @@ import type { Account } from "@/lib/generated/prisma/client";
 import { saveDraft } from "@/lib/licensing/draft";
 import type { Selection } from "@/lib/licensing/rules";
 import { quoteSelection, type Quote } from "./catalogue";
+import { priceIds } from "./price-ids";
 import { stripe } from "./stripe";
-import { ensureCatalogue } from "./stripe-client";
 
 type Interval = "MONTH" | "YEAR";
 const STRIPE_INTERVAL = { MONTH: "month", YEAR: "year" } as const;
@@ -28,12 +28,26 @@ export async function quoteDraft(accountId: string, selections: readonly Selecti
   );
 }
 
+/**
+ * Where Stripe sends receipts: the account owner (changeable in the customer portal). The same for every
+ * admin, so two first checkouts by different people send Stripe the same body under the same idempotency
+ * key, which Stripe replays; with each person's own email the second would be refused as a key reuse.
+ */
+async function billingEmail(accountId: string, fallback: string): Promise<string> {
+  const owner = await db().membership.findFirst({ where: { accountId, role: "OWNER" }, orderBy: { createdAt: "asc" }, include: { user: true } });
+  return owner?.user.email ?? fallback;
+}
+
 /** The account's one Stripe customer, created on first checkout. */
 async function customerFor(account: Account, email: string): Promise<string> {
   const existing = await db().stripeCustomer.findUnique({ where: { accountId: account.id } });
   if (existing) return existing.stripeCustomerId;
   const customer = await stripe().customers.create(
-    { name: account.name, email, metadata: { account_id: account.id, procore_company_id: account.procoreCompanyId.toString() } },
+    {
+      name: account.name,
+      email: await billingEmail(account.id, email),
+      metadata: { account_id: account.id, procore_company_id: account.procoreCompanyId.toString() },
+    },
     // Two first checkouts at once still make one customer.
     { idempotencyKey: `customer-${account.id}` },
   );
@@ -43,19 +57,6 @@ async function customerFor(account: Account, email: string): Promise<string> {
     if (!isUniqueViolation(err)) throw err;
   }
   return (await db().stripeCustomer.findUniqueOrThrow({ where: { accountId: account.id } })).stripeCustomerId;
-}
-
-let pricesPromise: Promise<Record<string, string>> | undefined;
-
-/** lookup_key → Stripe price id, created in Stripe when missing (once per process). */
-function priceIds(): Promise<Record<string, string>> {
-  pricesPromise ??= ensureCatalogue(stripe())
-    .then((c) => c.priceIds)
-    .catch((err) => {
-      pricesPromise = undefined;
-      throw err;
-    });
-  return pricesPromise;
 }
 
 /**
