@@ -326,4 +326,35 @@ describe("the Stripe webhook", () => {
     expect((await licenceStates(account.id)).map((l) => l.status)).toEqual(["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"]);
     expect(await db().subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscriptionId } })).toMatchObject({ status: "active" });
   });
+  it("the same event 100 times, a session's events in reverse order, and 10 concurrent grants all end in one state", async () => {
+    const eventsOf = async (sessionId: string) => {
+      const subscriptionId = (await stripe().checkout.sessions.retrieve(sessionId)).subscription as string;
+      const all = await stripe().events.list({ limit: 100 });
+      return all.data.filter((e) => {
+        const o = e.data.object as { id: string; subscription?: string; parent?: { subscription_details?: { subscription?: string } } };
+        return o.id === sessionId || o.id === subscriptionId || o.parent?.subscription_details?.subscription === subscriptionId;
+      });
+    };
+    sandbox.hold(true); // nothing reaches the app unless the test hands it over
+    const forward = await checkoutStarted(TOWER, towerSelection);
+    await sandbox.pay(forward.sessionId);
+    const events = await eventsOf(forward.sessionId);
+    const completed = events.find((e) => e.type === "checkout.session.completed")!;
+    const results = [];
+    for (let i = 0; i < 100; i++) results.push(await handleStripeEvent(completed));
+    expect(results[0]).toBe("processed");
+    expect(results.slice(1).every((r) => r === "duplicate")).toBe(true);
+    const once = { counts: await counts(forward.account.id), holdings: await holdings(forward.account.id) };
+    expect(once.counts).toEqual({ projects: 3, licences: 4, subscriptions: 1, customers: 1 });
+
+    const backward = await checkoutStarted(["Reverse Tower", "Reverse Clinic", "Reverse Depot"], towerSelection);
+    await sandbox.pay(backward.sessionId);
+    for (const event of (await eventsOf(backward.sessionId)).reverse()) await handleStripeEvent(event);
+    await Promise.all(Array.from({ length: 10 }, () => grantFromCheckoutSession(backward.sessionId)));
+    const shape = (h: Awaited<ReturnType<typeof holdings>>) => h.map((p) => p.licences.map((l) => [l.module, l.addOn, l.status]));
+    expect(await counts(backward.account.id)).toEqual(once.counts);
+    expect(shape(await holdings(backward.account.id))).toEqual(shape(once.holdings));
+    sandbox.hold(false);
+    await sandbox.settle();
+  });
 });
