@@ -1,0 +1,56 @@
+import { accountsOf } from "@/lib/auth/accounts";
+import type { SessionUser } from "@/lib/auth/guard";
+import { procoreFor } from "@/lib/auth/procore";
+import { licencesByProcoreProject } from "@/lib/licensing/projects";
+import { projectForUser, type ProjectWithLicences } from "@/lib/licensing/projects-of-account";
+import { ReconnectNeededError } from "@/lib/procore/errors";
+
+/*
+ * Where Procore's embedded view of Smartapp leads (the app's full-screen component, opened from a Procore project's
+ * Apps menu with `?company_id={{procore.company.id}}&project_id={{procore.project.id}}`):
+ * - a project of the person's company that Smartapp licenses → that Smartapp project (the page shows it);
+ * - another project of a company Procore lists for them → how to license it (the setup page of that company);
+ * - a company that is not theirs, or a project licensed under another of their companies → not found, as for any
+ *   other company's ids;
+ * - not signed in, or their Procore connection lapsed → sign in with Procore and come back.
+ */
+
+export type EmbeddedLaunch =
+  | { kind: "sign-in" }
+  | { kind: "reconnect" }
+  | { kind: "open"; project: ProjectWithLicences }
+  | { kind: "not-licensed"; companyId: string; companyName: string }
+  | { kind: "not-found" };
+
+const PROCORE_ID = /^\d{1,19}$/;
+
+export interface EmbeddedQuery {
+  company_id?: string | string[];
+  project_id?: string | string[];
+}
+
+export async function embeddedLaunch(user: SessionUser | null, query: EmbeddedQuery): Promise<EmbeddedLaunch> {
+  const { company_id: companyId, project_id: projectId } = query;
+  if (typeof companyId !== "string" || typeof projectId !== "string" || !PROCORE_ID.test(companyId) || !PROCORE_ID.test(projectId)) {
+    return { kind: "not-found" };
+  }
+  if (!user) return { kind: "sign-in" };
+
+  const memberships = await accountsOf(user.id);
+  const licensedIn = await Promise.all(
+    memberships.map(async ({ account }) => ({ account, licence: (await licencesByProcoreProject(account.id, [BigInt(projectId)])).get(projectId) })),
+  );
+  const own = licensedIn.find(({ account }) => account.procoreCompanyId === BigInt(companyId));
+  if (own?.licence) return { kind: "open", project: (await projectForUser(user.id, own.licence.projectId)).project };
+  if (licensedIn.some(({ licence }) => licence)) return { kind: "not-found" };
+  if (own) return { kind: "not-licensed", companyId, companyName: own.account.name };
+
+  // Not one of their Smartapp accounts (yet): Procore says whether the company is theirs.
+  try {
+    const company = (await (await procoreFor(user.id)).companies.listAll()).find((c) => c.id === companyId);
+    return company ? { kind: "not-licensed", companyId, companyName: company.name } : { kind: "not-found" };
+  } catch (err) {
+    if (err instanceof ReconnectNeededError) return { kind: "reconnect" };
+    throw err;
+  }
+}

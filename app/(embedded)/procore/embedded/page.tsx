@@ -1,0 +1,90 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ProcoreSignInButton } from "@/components/auth/procore-sign-in";
+import { currentUser } from "@/lib/auth/guard";
+import { modulesLabel, type ProjectWithLicences } from "@/lib/licensing/projects-of-account";
+import { hasFeature } from "@/lib/planner/features";
+import { embeddedLaunch, type EmbeddedQuery } from "./launch";
+
+export const dynamic = "force-dynamic";
+
+function Card({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="mx-auto max-w-lg rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200">
+      <h1 className="text-xl font-semibold">{title}</h1>
+      <div className="mt-4 space-y-4 text-slate-600">{children}</div>
+    </section>
+  );
+}
+
+const LINK = "block rounded-md px-4 py-2 font-medium ring-1 ring-slate-300 hover:bg-slate-100";
+
+/**
+ * The linked Smartapp project, rendered here rather than redirected to: only this path may be framed by Procore
+ * (proxy.ts), so the rest of Smartapp opens in a new tab.
+ */
+function ProjectLauncher({ project }: { project: ProjectWithLicences }) {
+  const pages = [
+    { path: "", label: "Open in Smartapp" },
+    ...(hasFeature(project.licences, "planBoard") ? [{ path: "/planner", label: "Plan Board" }] : []),
+    ...(hasFeature(project.licences, "badges") ? [{ path: "/safety/badges", label: "Safety Badges" }] : []),
+  ];
+  return (
+    <Card title={project.name}>
+      <p>{modulesLabel(project.licences.map((l) => l.module))}</p>
+      <nav aria-label="Smartapp" className="flex flex-wrap gap-3">
+        {pages.map(({ path, label }) => (
+          <Link key={label} href={`/projects/${project.id}${path}`} target="_blank" rel="noopener" className={LINK}>
+            {label}
+          </Link>
+        ))}
+      </nav>
+      <p className="text-sm">Smartapp opens in a new tab.</p>
+    </Card>
+  );
+}
+
+/** Smartapp inside Procore: the embedded full-screen view of a Procore project. */
+export default async function ProcoreEmbeddedPage({ searchParams }: { searchParams: Promise<EmbeddedQuery> }) {
+  const query = await searchParams;
+  const launch = await embeddedLaunch(await currentUser(), query);
+  // Only used once the ids have been checked to be Procore ids.
+  const here = `/procore/embedded?company_id=${query.company_id}&project_id=${query.project_id}`;
+  switch (launch.kind) {
+    case "not-found":
+      return notFound();
+    case "open":
+      return <ProjectLauncher project={launch.project} />;
+    case "sign-in":
+      return (
+        <Card title="Smartapp for Procore">
+          <p>Sign in with your Procore account to open this project&apos;s Planner and Safety in Smartapp.</p>
+          <ProcoreSignInButton callbackUrl={here} label="Continue with Procore" />
+        </Card>
+      );
+    case "reconnect":
+      return (
+        <Card title="Reconnect to Procore">
+          <p>Smartapp can no longer reach Procore for you (the connection was revoked or expired). Your projects are kept.</p>
+          <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
+        </Card>
+      );
+    case "not-licensed":
+      return (
+        <Card title="This project is not licensed for Smartapp">
+          <p>
+            Smartapp Planner and Safety are licensed per Procore project. A company admin of {launch.companyName} can license this one: in Smartapp&apos;s
+            setup, map it to Planner or Safety (with the Planner Board or Safety Badge add-on if wanted) and check out. It then opens here.
+          </p>
+          <Link
+            href={`/procore/setup?company_id=${launch.companyId}`}
+            target="_blank"
+            rel="noopener"
+            className="inline-block rounded-md bg-brand px-5 py-2.5 font-medium text-white hover:bg-brand-dark"
+          >
+            License this project
+          </Link>
+        </Card>
+      );
+  }
+}
