@@ -3,6 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/guard";
 import { HttpError } from "@/lib/errors";
 import { modulesLabel, projectForUser } from "@/lib/licensing/projects-of-account";
+import { hasFeature } from "@/lib/planner/features";
 
 export const dynamic = "force-dynamic";
 
@@ -34,6 +35,16 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           <Link href={`/projects/${project.id}/settings/procore`} className="rounded-md px-4 py-2 font-medium ring-1 ring-slate-300 hover:bg-slate-100">
             Project Settings
           </Link>
+          {hasFeature(project.licences, "planBoard") && (
+            <Link href={`/projects/${project.id}/planner`} className="rounded-md bg-brand px-4 py-2 font-medium text-white hover:bg-brand-dark">
+              Plan Board
+            </Link>
+          )}
+          {hasFeature(project.licences, "badges") && (
+            <Link href={`/projects/${project.id}/safety/badges`} className="rounded-md bg-brand px-4 py-2 font-medium text-white hover:bg-brand-dark">
+              Safety Badges
+            </Link>
+          )}
         </nav>
         <nav className="mt-4 flex flex-wrap gap-4 text-sm" aria-label="Project data">
           {[
