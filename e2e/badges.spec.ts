@@ -1,40 +1,13 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import jsQR from "jsqr";
 import { PDFDocument } from "pdf-lib";
 import { PNG } from "pngjs";
-import { APP_URL, STRIPE_URL, THIRD } from "./support/env";
-import { companyIdByName, installApp, signInThroughSetup } from "./support/procore";
+import { APP_URL, THIRD } from "./support/env";
+import { appApi as api, licenseNewProject } from "./support/procore";
 
 // Issue 7: a Safety project with the Safety Badge add-on prints a badge per team member, each with a QR code of the
 // member's badge URL, on the page and as a PDF; the badge URL says whether the member is still active.
-
-async function api(page: Page, method: "POST" | "PATCH", path: string, data: unknown) {
-  const res = await page.request.fetch(`${APP_URL}${path}`, { method, data, headers: { origin: APP_URL } });
-  expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
-
-/** Maps the first unlicensed Procore project of the company with these options, pays, and opens it in Smartapp. */
-async function licenseNewProject(page: Page, who: { email: string; password: string }, companyName: string, options: string[]) {
-  const companyId = await companyIdByName(page.request, companyName);
-  await installApp(page.request, companyId);
-  await signInThroughSetup(page, who, `/procore/setup?company_id=${companyId}`);
-  await expect(page.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
-  const select = page.getByRole("checkbox", { name: /^Select /, checked: false, disabled: false }).first();
-  const name = (await select.getAttribute("aria-label"))!.replace(/^Select /, "");
-  await select.check();
-  for (const option of options) await page.getByRole("checkbox", { name: `${option} for ${name}` }).check();
-  await page.getByRole("region", { name: "Summary" }).getByRole("button", { name: "Next" }).click();
-  await page.getByRole("button", { name: "Checkout" }).click();
-  await page.waitForURL((url) => url.origin === STRIPE_URL);
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByRole("button", { name: "Pay" }).click();
-  await page.waitForURL((url) => url.origin === APP_URL && url.pathname === "/projects");
-  await page.getByRole("link", { name, exact: true }).click();
-  await page.waitForURL(/\/projects\/[^/]+$/);
-  return { projectId: new URL(page.url()).pathname.split("/")[2]!, name };
-}
 
 const MEMBERS = [
   { firstName: "Ada", lastName: "Lovelace", role: "Foreman" },

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import { APP_URL, DEMO, PROCORE_URL, STRIPE_URL } from "./support/env";
-import { companyIdByName, installApp, signInThroughSetup } from "./support/procore";
+import { expect, test } from "@playwright/test";
+import { APP_URL, DEMO, PROCORE_URL } from "./support/env";
+import { appApi as api, licenseNewProject } from "./support/procore";
 
 // Issue 7: a Planner project with the Planner Board add-on builds a plan board and publishes it to the Procore
 // project's schedule: 10 tasks created, then one edit sends one task, then an unchanged board sends nothing.
@@ -17,34 +17,6 @@ function day(weeks: number, days = 0): string {
   const now = new Date();
   const monday = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate() - ((now.getDay() + 6) % 7));
   return new Date(monday + (weeks * 7 + days) * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function api(page: Page, method: "GET" | "POST", path: string, data?: unknown) {
-  const res = await page.request.fetch(`${APP_URL}${path}`, { method, data, headers: { origin: APP_URL } });
-  expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
-
-/** Maps the first unlicensed Procore project of the company with these options, pays, and opens it in Smartapp. */
-async function licenseNewProject(page: Page, who: { email: string; password: string }, companyName: string, options: string[]) {
-  const companyId = await companyIdByName(page.request, companyName);
-  await installApp(page.request, companyId);
-  await signInThroughSetup(page, who, `/procore/setup?company_id=${companyId}`);
-  await expect(page.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
-  const select = page.getByRole("checkbox", { name: /^Select /, checked: false, disabled: false }).first();
-  const name = (await select.getAttribute("aria-label"))!.replace(/^Select /, "");
-  await select.check();
-  for (const option of options) await page.getByRole("checkbox", { name: `${option} for ${name}` }).check();
-  await page.getByRole("region", { name: "Summary" }).getByRole("button", { name: "Next" }).click();
-  await page.getByRole("button", { name: "Checkout" }).click();
-  await page.waitForURL((url) => url.origin === STRIPE_URL);
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByRole("button", { name: "Pay" }).click();
-  await page.waitForURL((url) => url.origin === APP_URL && url.pathname === "/projects");
-  await page.getByRole("link", { name, exact: true }).click();
-  await page.waitForURL(/\/projects\/[^/]+$/);
-  const projects = (await (await page.request.get(`${PROCORE_URL}/__admin/records/projects?company_id=${companyId}`)).json()) as { id: number; name: string }[];
-  return { projectId: new URL(page.url()).pathname.split("/")[2]!, name, procoreProjectId: String(projects.find((p) => p.name === name)!.id) };
 }
 
 test("a plan board of 10 tasks is published to the Procore schedule: once, then only the edit, then nothing", async ({ page }) => {
