@@ -326,7 +326,7 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
   // 1. Guarded routes, as A with a valid session and our Origin: inputs no handler may accept.
   const strict = guardedMethods.flatMap(({ route, method }) => {
     stats.routeMethods.add(key(method, route));
-    return strictCases(route, method, r, Math.round((MUTATING_METHODS.includes(method) ? 220 : 150) * SCALE), acceptsAnything.has(key(method, route)));
+    return strictCases(route, method, r, Math.round((MUTATING_METHODS.includes(method) ? 180 : 100) * SCALE), acceptsAnything.has(key(method, route)));
   });
   // Public routes (health, Stripe's success redirect): hostile queries.
   const publicRoutes = routeMethods(routes).filter((m) => m.guard === "public");
@@ -397,7 +397,16 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
         body,
       })),
     );
+  // The Procore webhook with the right secret: strange text in an event must not crash the delivery either.
+  const hookSecret = appEnv().procore.webhookSecret;
+  for (const body of edgeVariants({ ...procoreEvent(1), id: "1" }, r, 40)) {
+    const event = JSON.parse(body) as Record<string, unknown>;
+    event.id = String(r.int(1e12));
+    edge.push({ routeKey: "POST /api/procore/webhook", hostileId: false, method: "POST", path: "/api/procore/webhook", headers: { authorization: hookSecret, "content-type": "application/json" }, body: JSON.stringify(event) });
+  }
+  t = Date.now();
   const edgeAnswers = await sendAll(edge);
+  console.log(`[security] edge strings: ${edge.length} requests in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   const edgeFailures: string[] = [];
   edgeAnswers.forEach((res, i) => {
     if (res.status >= 500) edgeFailures.push(`5xx: ${describe(edge[i]!, res)}`);
@@ -410,9 +419,12 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
   const e = appEnv();
   const webhookBefore = await quietCounts();
   const hook: (RawRequest & { expect: number[] })[] = [];
-  const procoreJunk = [...MALFORMED_BODIES, ...brokenVariants(procoreEvent(1))];
-  const wrongAuth = ["", "Bearer x", `${e.procore.webhookSecret} `, ` ${e.procore.webhookSecret}`, e.procore.webhookSecret.toUpperCase(), e.procore.webhookSecret.slice(0, -1), "a".repeat(8000), "null"];
-  for (let i = 0; i < Math.round(1600 * SCALE); i++) {
+  // A Procore id may be a number too: 12345 in an id field is a valid event, not junk.
+  const procoreJunk = [...MALFORMED_BODIES, ...brokenVariants(procoreEvent(1)).filter((b) => !/"(id|resource_id|company_id|project_id)":12345\b/.test(b))];
+  // (Spaces around a header value are not part of it in HTTP: " secret" is the secret.)
+  const s = e.procore.webhookSecret;
+  const wrongAuth = ["", "Bearer x", `Bearer ${s}`, `${s}x`, `x${s}`, s.toUpperCase(), s.slice(0, -1), s.slice(1), "a".repeat(8000), "null", `${s}\t${s}`];
+  for (let i = 0; i < Math.round(2000 * SCALE); i++) {
     const good = r.chance(0.5);
     const auth = good ? e.procore.webhookSecret : r.pick([...wrongAuth, undefined]);
     const body = good ? r.pick(procoreJunk) : r.chance(0.5) ? JSON.stringify(procoreEvent(r.int(1e9))) : r.pick(procoreJunk);
@@ -426,7 +438,7 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
   }
   const stripeJunk = [...MALFORMED_BODIES, JSON.stringify({ id: "evt_1", type: "checkout.session.completed", data: { object: { id: "cs_test_1" } } })];
   const now = Math.floor(Date.now() / 1000);
-  for (let i = 0; i < Math.round(1600 * SCALE); i++) {
+  for (let i = 0; i < Math.round(2000 * SCALE); i++) {
     const body = r.pick(stripeJunk);
     const text = typeof body === "string" ? body : body.toString("utf8");
     const signature = r.pick([
@@ -457,7 +469,9 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
     hook.push({ method: "POST", path: "/api/stripe/webhook", headers: { "stripe-signature": stripeSignature(body, e.stripe.webhookSecret), "content-type": "application/json" }, body, expect: [400] });
   }
   stats.routeMethods.add("POST /api/procore/webhook").add("POST /api/stripe/webhook");
+  t = Date.now();
   const hookAnswers = await sendAll(hook);
+  console.log(`[security] webhooks: ${hook.length} requests in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   const hookFailures: string[] = [];
   hookAnswers.forEach((res, i) => {
     const req = hook[i]!;
@@ -481,12 +495,16 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
     });
   }
   stats.routeMethods.add("GET /api/auth/[...nextauth]").add("POST /api/auth/[...nextauth]");
+  t = Date.now();
   const authAnswers = await sendAll(nextauth);
+  console.log(`[security] next-auth: ${nextauth.length} requests in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const authFailures: string[] = [];
   authAnswers.forEach((res, i) => {
-    expect(res.status, describe(nextauth[i]!, res)).toBeLessThan(500);
     const location = res.headers.location;
-    if (location) expect([APP_URL, PROCORE_URL], `redirect of ${describe(nextauth[i]!, res)}`).toContain(new URL(location, APP_URL).origin);
+    if (res.status >= 500) authFailures.push(`5xx: ${describe(nextauth[i]!, res)}`);
+    else if (location && ![APP_URL, PROCORE_URL].includes(new URL(location, APP_URL).origin)) authFailures.push(`off-site redirect: ${describe(nextauth[i]!, res)} → ${location}`);
   });
+  expect(authFailures.slice(0, 20), `${authFailures.length} failures of ${nextauth.length}`).toEqual([]);
 
   const total = strict.length + lax.length + edge.length + hook.length + nextauth.length;
   console.log(
@@ -678,7 +696,7 @@ test("no token, secret or card number appears in any log line of the stack", asy
   await new Promise((resolve) => setTimeout(resolve, 2500));
   secrets.fromProcoreSandbox();
   await secrets.fromAppDatabase();
-  const kinds = new Set(secrets.secrets.values());
+  const kinds = secrets.sources;
   for (const kind of ["Procore access token (connection store)", "Procore refresh token (connection store)", "Procore client secret", "Procore webhook secret", "Stripe webhook secret", "card number", "session token"]) {
     expect(kinds, `collected a ${kind}`).toContain(kind);
   }

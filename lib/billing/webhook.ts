@@ -9,11 +9,18 @@ import { stripe } from "./stripe";
 /** Verifies Stripe's signature over the raw body. A bad or missing signature → 400, nothing written. */
 export function verifyStripeEvent(payload: string, signature: string | null): Stripe.Event {
   if (!signature) throw new HttpError(400, "Missing Stripe-Signature header");
+  let event: Stripe.Event;
   try {
-    return stripe().webhooks.constructEvent(payload, signature, env().stripe.webhookSecret);
+    event = stripe().webhooks.constructEvent(payload, signature, env().stripe.webhookSecret);
   } catch {
     throw new HttpError(400, "Invalid Stripe signature");
   }
+  // The SDK checks the signature, not the shape: a signed body that is not an event is a bad request, not a crash.
+  const e = event as unknown as { id?: unknown; type?: unknown; data?: { object?: unknown } } | null;
+  if (typeof e !== "object" || e === null || typeof e.id !== "string" || typeof e.type !== "string" || typeof e.data?.object !== "object" || e.data.object === null) {
+    throw new HttpError(400, "Not a Stripe event");
+  }
+  return event;
 }
 
 function idOf(ref: string | { id: string } | null | undefined): string | null {

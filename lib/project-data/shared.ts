@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HttpError } from "@/lib/errors";
+import { isStorableText as storable, UNSTORABLE_TEXT_MESSAGE as UNSTORABLE_MESSAGE } from "@/lib/security/text";
 
 /** A required one-line text: trimmed, inner runs of spaces kept as typed. */
 export const requiredText = (label: string, max = 200) =>
@@ -7,7 +8,8 @@ export const requiredText = (label: string, max = 200) =>
     .string({ error: `Enter ${label}` })
     .trim()
     .min(1, `Enter ${label}`)
-    .max(max, `Use at most ${max} characters`);
+    .max(max, `Use at most ${max} characters`)
+    .refine(storable, UNSTORABLE_MESSAGE);
 
 /** An optional text: blank means "none" and is stored as null. */
 export const optionalText = (max = 200) =>
@@ -15,6 +17,7 @@ export const optionalText = (max = 200) =>
     .string()
     .trim()
     .max(max, `Use at most ${max} characters`)
+    .refine(storable, UNSTORABLE_MESSAGE)
     .nullish()
     .transform((v) => (v ? v : null));
 
@@ -28,6 +31,7 @@ export const optionalEmail = optionalText(320).refine((v) => v === null || EMAIL
 export const optionalId = z
   .string()
   .trim()
+  .refine(storable, UNSTORABLE_MESSAGE)
   .nullish()
   .transform((v) => (v ? v : null));
 
