@@ -280,23 +280,77 @@ export interface Session {
   created_at: string;
 }
 
-/** A keyed collection; keys are strings so composite keys (`company:user`) and numeric ids share one type. */
+/** How an index files a row: one key, or null to leave the row out. */
+type IndexKey<V> = (row: V) => string | null;
+
+/**
+ * An index definition: the key function, or `{ key, stable: true }` for a key made of fields that never change
+ * once a row is stored (a row's project or company), which lookups then need not re-check.
+ */
+export type IndexDefinition<V> = IndexKey<V> | { key: IndexKey<V>; stable: true };
+
+interface Index<V> {
+  keyOf: IndexKey<V>;
+  stable: boolean;
+  /** index key → (primary key → row), in the order the rows were filed. */
+  byKey: Map<string, Map<string, V>>;
+  /** primary key → the index key it is filed under now. */
+  filedAs: Map<string, string>;
+}
+
+/**
+ * A keyed collection; keys are strings so composite keys (`company:user`) and numeric ids share one type.
+ *
+ * Secondary indexes (named in the constructor) make lookups by another field cheap at benchmark volumes. They
+ * follow `put`, `delete` and `clear`; code that changes an indexed field of a stored row in place must `put` the
+ * row again (the rest modules do, after `assign`). Lookups on an index that is not stable re-check each row's
+ * key, so a stale entry is skipped rather than returned.
+ */
 export class Table<V> {
   private readonly rows = new Map<string, V>();
+  private readonly indexes = new Map<string, Index<V>>();
 
-  constructor(private readonly keyOf: (row: V) => string) {}
+  constructor(
+    private readonly keyOf: (row: V) => string,
+    indexes: Record<string, IndexDefinition<V>> = {},
+    /** Told of every put, delete and clear (the store's data version). */
+    private readonly onWrite: () => void = () => undefined,
+  ) {
+    for (const [name, def] of Object.entries(indexes)) {
+      const { key, stable } = typeof def === "function" ? { key: def, stable: false } : def;
+      this.indexes.set(name, { keyOf: key, stable, byKey: new Map(), filedAs: new Map() });
+    }
+  }
 
   get(key: string | number): V | undefined {
     return this.rows.get(String(key));
   }
 
   put(row: V): V {
-    this.rows.set(this.keyOf(row), row);
+    const pk = this.keyOf(row);
+    this.onWrite();
+    this.rows.set(pk, row);
+    for (const index of this.indexes.values()) this.file(index, pk, index.keyOf(row), row);
     return row;
   }
 
   delete(key: string | number): boolean {
-    return this.rows.delete(String(key));
+    const pk = String(key);
+    this.onWrite();
+    for (const index of this.indexes.values()) this.file(index, pk, null);
+    return this.rows.delete(pk);
+  }
+
+  /** Rows filed under `key` in the index `name`, in the order they were filed (for a stable index: insertion order). */
+  lookup(name: string, key: string): V[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`No index "${name}"`);
+    const filed = index.byKey.get(key);
+    if (!filed) return [];
+    if (index.stable) return [...filed.values()];
+    const out: V[] = [];
+    for (const row of filed.values()) if (index.keyOf(row) === key) out.push(row);
+    return out;
   }
 
   values(): V[] {
@@ -316,7 +370,7 @@ export class Table<V> {
 
   removeWhere(predicate: (row: V) => boolean): V[] {
     const removed = this.filter(predicate);
-    for (const row of removed) this.rows.delete(this.keyOf(row));
+    for (const row of removed) this.delete(this.keyOf(row));
     return removed;
   }
 
@@ -325,7 +379,30 @@ export class Table<V> {
   }
 
   clear(): void {
+    this.onWrite();
     this.rows.clear();
+    for (const index of this.indexes.values()) {
+      index.byKey.clear();
+      index.filedAs.clear();
+    }
+  }
+
+  private file(index: Index<V>, pk: string, key: string | null, row?: V): void {
+    const before = index.filedAs.get(pk);
+    if (before !== undefined && before !== key) {
+      const filed = index.byKey.get(before);
+      filed?.delete(pk);
+      if (filed?.size === 0) index.byKey.delete(before);
+    }
+    if (key === null || row === undefined) {
+      index.filedAs.delete(pk);
+      return;
+    }
+    index.filedAs.set(pk, key);
+    let filed = index.byKey.get(key);
+    if (!filed) index.byKey.set(key, (filed = new Map()));
+    // Same key: the entry keeps its place (as in `rows`) and points at the row now stored.
+    filed.set(pk, row);
   }
 }
 
@@ -352,28 +429,49 @@ export type Sequence = keyof typeof SEQUENCE_STARTS;
 
 export const key2 = (a: Id, b: Id) => `${a}:${b}`;
 
-function createTables() {
+/* Index keys (see Table): emails and tier names compare case-insensitively, as the rest modules compare them. */
+export const emailKey = (companyId: Id, email: string) => `${companyId}:${email.toLowerCase()}`;
+export const originKey = (companyId: Id, originId: string) => `${companyId}:${originId}`;
+export const siblingKey = (projectId: Id, parentId: Id | null, nodeName: string) => `${projectId}:${parentId ?? ""}:${nodeName.toLowerCase()}`;
+
+function createTables(w: () => void) {
   return {
-    companies: new Table<Company>(byId),
-    projects: new Table<Project>(byId),
-    people: new Table<Person>(byId),
-    companyUsers: new Table<CompanyUser>((u) => key2(u.company_id, u.id)),
-    projectUsers: new Table<ProjectUser>((u) => key2(u.project_id, u.user_id)),
-    vendors: new Table<Vendor>(byId),
-    projectVendors: new Table<ProjectVendor>((v) => key2(v.project_id, v.vendor_id)),
-    locations: new Table<Location>(byId),
-    roles: new Table<Role>(byId),
-    projectRoles: new Table<ProjectRole>(byId),
-    permissionTemplates: new Table<PermissionTemplate>(byId),
-    tasks: new Table<Task>(byId),
-    hooks: new Table<Hook>(byId),
-    triggers: new Table<Trigger>(byId),
-    deliveries: new Table<Delivery>(byId),
-    webhookQueue: new Table<QueuedEvent>((q) => String(q.seq)),
-    installations: new Table<Installation>((i) => `${i.company_id}:${i.app}`),
-    tokens: new Table<Token>((t) => t.access_token),
-    authCodes: new Table<AuthCode>((c) => c.code),
-    sessions: new Table<Session>((s) => s.id),
+    companies: new Table<Company>(byId, {}, w),
+    projects: new Table<Project>(byId, {}, w),
+    people: new Table<Person>(byId, {}, w),
+    companyUsers: new Table<CompanyUser>((u) => key2(u.company_id, u.id), {
+      company: { key: (u) => String(u.company_id), stable: true },
+      email: (u) => emailKey(u.company_id, u.email_address),
+      origin: (u) => (u.origin_id === null ? null : originKey(u.company_id, u.origin_id)),
+    }, w),
+    projectUsers: new Table<ProjectUser>((u) => key2(u.project_id, u.user_id), {
+      project: { key: (u) => String(u.project_id), stable: true },
+      user: { key: (u) => String(u.user_id), stable: true },
+    }, w),
+    vendors: new Table<Vendor>(byId, {
+      company: { key: (v) => String(v.company_id), stable: true },
+      origin: (v) => (v.origin_id === null ? null : originKey(v.company_id, v.origin_id)),
+    }, w),
+    projectVendors: new Table<ProjectVendor>((v) => key2(v.project_id, v.vendor_id), {
+      project: { key: (v) => String(v.project_id), stable: true },
+      vendor: { key: (v) => String(v.vendor_id), stable: true },
+    }, w),
+    locations: new Table<Location>(byId, {
+      project: { key: (l) => String(l.project_id), stable: true },
+      sibling: (l) => siblingKey(l.project_id, l.parent_id, l.node_name),
+    }, w),
+    roles: new Table<Role>(byId, {}, w),
+    projectRoles: new Table<ProjectRole>(byId, { project: { key: (r) => String(r.project_id), stable: true } }, w),
+    permissionTemplates: new Table<PermissionTemplate>(byId, {}, w),
+    tasks: new Table<Task>(byId, {}, w),
+    hooks: new Table<Hook>(byId, {}, w),
+    triggers: new Table<Trigger>(byId, {}, w),
+    deliveries: new Table<Delivery>(byId, {}, w),
+    webhookQueue: new Table<QueuedEvent>((q) => String(q.seq), {}, w),
+    installations: new Table<Installation>((i) => `${i.company_id}:${i.app}`, {}, w),
+    tokens: new Table<Token>((t) => t.access_token, {}, w),
+    authCodes: new Table<AuthCode>((c) => c.code, {}, w),
+    sessions: new Table<Session>((s) => s.id, {}, w),
   };
 }
 type Tables = ReturnType<typeof createTables>;
@@ -387,8 +485,16 @@ export interface Snapshot {
 
 export type ChangeListener = (change: Change, actor: Actor) => void;
 
+/** How many list results a store keeps for the pages that follow (a client pages through one list at a time). */
+const CACHED_LISTS = 16;
+
 export class Store {
-  readonly t: Tables = createTables();
+  /** Bumped by every write to any table and every change reported: list results are reused only within a version. */
+  private version = 0;
+  private readonly lists = new Map<string, { version: number; items: unknown[] }>();
+  readonly t: Tables = createTables(() => {
+    this.version += 1;
+  });
   private sequences: Record<Sequence, number> = { ...SEQUENCE_STARTS };
   private readonly emailIndex = new Map<string, Id>();
   private refreshIndex = new Map<string, string>();
@@ -409,7 +515,22 @@ export class Store {
 
   /** Every create/update/delete reports here; the webhook engine turns it into deliveries. */
   changed(change: Change, actor: Actor): void {
+    this.version += 1;
     this.listener(change, actor);
+  }
+
+  /**
+   * The items of a list request (`key`: its path and filters, not its page), built once per data version, so that
+   * paging through a 20,000-row list filters it once rather than once per page.
+   */
+  cachedList<T>(key: string, build: () => T[]): T[] {
+    const hit = this.lists.get(key);
+    if (hit && hit.version === this.version) return hit.items as T[];
+    const items = build();
+    this.lists.delete(key);
+    this.lists.set(key, { version: this.version, items });
+    if (this.lists.size > CACHED_LISTS) this.lists.delete(this.lists.keys().next().value as string);
+    return items;
   }
 
   addPerson(person: Person): Person {
@@ -455,6 +576,7 @@ export class Store {
 
   clear(): void {
     for (const table of Object.values(this.t)) table.clear();
+    this.lists.clear();
     this.sequences = { ...SEQUENCE_STARTS };
     this.emailIndex.clear();
     this.refreshIndex.clear();

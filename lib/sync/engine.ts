@@ -5,6 +5,7 @@ import type { SyncDirection, SyncEntity, SyncRunStatus } from "@/lib/generated/p
 import { log } from "@/lib/log";
 import { ProcoreError, type ProcoreId } from "@/lib/procore";
 import { createAdapter } from "./adapters";
+import { originIdOf } from "./adapters/shared";
 import { isRecordError, recordErrorMessage } from "./errors";
 import { contentHash, countAs, decide, pushesToProcore, writeOf, type ComparedFields, type Decision, type RecordState } from "./policy";
 import {
@@ -386,7 +387,8 @@ class SyncExecution<L, P> {
       const procore = pair.procore;
       const decision =
         pair.link === null
-          ? decide({ direction, link: null, local: pair.local?.state ?? null, procore: procore === "unseen" ? null : (procore?.state ?? null) })
+          ? this.resumedCreate(pair) ??
+            decide({ direction, link: null, local: pair.local?.state ?? null, procore: procore === "unseen" ? null : (procore?.state ?? null) })
           : decide({
               direction,
               link: pair.link,
@@ -397,6 +399,21 @@ class SyncExecution<L, P> {
     });
     decided.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     return { pairs: decided, full };
+  }
+
+  /**
+   * A Procore record carrying this local record's origin id is one we created whose link was never stored (the
+   * worker died, or the answer was lost, between the create and the link). Its first contact is not a first contact:
+   * Smartapp's version is the one to finish pushing (the project membership and role that follow a create), so it
+   * is decided as linked with Smartapp changed since, instead of letting Procore's half-written copy win.
+   */
+  private resumedCreate(pair: Omit<Pair<L, P>, "sortKey" | "decision">): Decision | null {
+    const { adapter } = this;
+    const { local, procore } = pair;
+    if (!local || procore === null || procore === "unseen" || !adapter.procore.originId) return null;
+    if (adapter.procore.originId(procore.record) !== originIdOf(adapter.local.id(local.record))) return null;
+    if (local.state.hash === procore.state.hash) return null;
+    return decide({ direction: this.direction, link: { localHash: RETRY_PUSH, procoreHash: procore.state.hash }, local: local.state, procore: procore.state });
   }
 
   /**

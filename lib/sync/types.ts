@@ -19,6 +19,8 @@ export interface RecordView<R, F extends ComparedFields> {
   /** The fields that count as content, in a shape both sides share, so equal content hashes equal. The engine adds `active`. */
   fields(record: R): F;
   active(record: R): boolean;
+  /** The origin id Smartapp gave the record when it created it in Procore (`originIdOf`), when the entity keeps one. */
+  originId?(record: R): string | null;
 }
 
 /**

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { HttpError } from "@/lib/errors";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
 import { procoreId } from "@/lib/procore/schemas";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/security/text";
 
 /*
  * Procore webhook deliveries (v2 payload). Procore signs nothing: the proof a delivery is Procore's is the
@@ -12,16 +13,19 @@ import { procoreId } from "@/lib/procore/schemas";
  * triggers (an incremental sync of the affected entity, once per event id) is lib/jobs/sync-jobs.ts.
  */
 
+// The event becomes a job's JSON: text jsonb cannot hold is a bad request, not a crash.
+const text = z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+
 const eventSchema = z
   .object({
     id: procoreId,
-    api_version: z.string(),
-    event_type: z.string(),
-    resource_name: z.string(),
+    api_version: text,
+    event_type: text,
+    resource_name: text,
     resource_id: procoreId,
     company_id: procoreId.nullish(),
     project_id: procoreId.nullish(),
-    metadata: z.object({ source_application_id: z.string().nullish() }).nullish(),
+    metadata: z.object({ source_application_id: text.nullish() }).nullish(),
   })
   .transform((e) => ({
     id: e.id,

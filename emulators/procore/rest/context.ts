@@ -46,6 +46,12 @@ export function assign<T extends object>(record: T, attrs: Partial<T>): T {
   return record;
 }
 
+/** origin_id is unique per company: 422 when one of `holders` (the company's rows carrying it) is another row. */
+export function checkOriginNotTaken(holders: readonly { id: Id }[], originId: string | null | undefined, exceptId?: Id): void {
+  if (originId == null) return;
+  if (holders.some((r) => r.id !== exceptId)) throw fail.validation({ origin_id: ["has already been taken"] }, 422);
+}
+
 /** origin_id is unique within a company (across all its projects); `inCompany` says whether a row is that company's. */
 export function checkOriginFree<T extends { id: Id; origin_id: string | null }>(
   table: Table<T>,
@@ -163,24 +169,36 @@ function rangeEnd(value: string, end: "from" | "to", field: string): number {
   return ms;
 }
 
-/** Procore's ISO range filter `a...b` (inclusive; dates alone cover the whole day). */
-export function filterByTime<T>(query: URLSearchParams, name: string, items: T[], timeOf: (item: T) => string): T[] {
+/** Procore's ISO range filter `a...b` as a test on a timestamp (null without the filter); a malformed value is a 400. */
+export function timeFilter(query: URLSearchParams, name: string): ((iso: string) => boolean) | null {
   const value = filterValue(query, name);
-  if (value === null) return items;
+  if (value === null) return null;
   const field = `filters[${name}]`;
   const parts = value.split("...");
   if (parts.length !== 2) throw fail.validation({ [field]: ["is invalid"] });
   const from = rangeEnd(parts[0]!.trim(), "from", field);
   const to = rangeEnd(parts[1]!.trim(), "to", field);
-  return items.filter((item) => {
-    const t = Date.parse(timeOf(item));
+  return (iso) => {
+    const t = Date.parse(iso);
     return t >= from && t <= to;
-  });
+  };
+}
+
+/** Procore's ISO range filter `a...b` (inclusive; dates alone cover the whole day). */
+export function filterByTime<T>(query: URLSearchParams, name: string, items: T[], timeOf: (item: T) => string): T[] {
+  const inRange = timeFilter(query, name);
+  return inRange ? items.filter((item) => inRange(timeOf(item))) : items;
+}
+
+/** `filters[id][]`: the ids asked for, or null without the filter. */
+export function idFilter(query: URLSearchParams): Set<number> | null {
+  const ids = new Set(filterValues(query, "id").map(Number));
+  return ids.size ? ids : null;
 }
 
 export function filterByIds<T extends { id: Id }>(query: URLSearchParams, items: T[]): T[] {
-  const ids = new Set(filterValues(query, "id").map(Number));
-  return ids.size ? items.filter((i) => ids.has(i.id)) : items;
+  const ids = idFilter(query);
+  return ids ? items.filter((i) => ids.has(i.id)) : items;
 }
 
 export function matchesSearch(needle: string | null, ...haystack: (string | null | undefined)[]): boolean {
@@ -200,14 +218,16 @@ function positiveInt(value: string | null): number | null {
   return value !== null && Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/**
- * One page plus `Total`, `Per-Page` and `Link`, with Link rels exactly as Procore documents them: page 1 has
- * next+last, page 2 first+next+last, page 3+ all four, and the last page no next.
- */
-export function paginated<T>(ctx: ApiContext, items: T[], view: (item: T) => unknown): Reply {
+function pageOf(ctx: ApiContext): { page: number; perPage: number; start: number; end: number } {
   const perPage = Math.min(positiveInt(ctx.query.get("per_page")) ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
   const page = positiveInt(ctx.query.get("page")) ?? 1;
-  const lastPage = Math.max(1, Math.ceil(items.length / perPage));
+  return { page, perPage, start: (page - 1) * perPage, end: page * perPage };
+}
+
+/** The page's items (already cut out of `total` matching ones) with `Total`, `Per-Page` and `Link`. */
+function pageReply<T>(ctx: ApiContext, total: number, slice: T[], view: (item: T) => unknown): Reply {
+  const { page, perPage } = pageOf(ctx);
+  const lastPage = Math.max(1, Math.ceil(total / perPage));
   const link = (target: number, rel: string) => {
     const params = new URLSearchParams(ctx.query);
     params.set("page", String(target));
@@ -219,6 +239,35 @@ export function paginated<T>(ctx: ApiContext, items: T[], view: (item: T) => unk
   if (page >= 3) links.push(link(page - 1, "prev"));
   links.push(link(lastPage, "last"));
   if (page < lastPage) links.push(link(page + 1, "next"));
-  const slice = items.slice((page - 1) * perPage, page * perPage);
-  return json(200, slice.map(view), { Total: String(items.length), "Per-Page": String(perPage), Link: links.join(", ") });
+  return json(200, slice.map(view), { Total: String(total), "Per-Page": String(perPage), Link: links.join(", ") });
+}
+
+/**
+ * One page plus `Total`, `Per-Page` and `Link`, with Link rels exactly as Procore documents them: page 1 has
+ * next+last, page 2 first+next+last, page 3+ all four, and the last page no next.
+ */
+export function paginated<T>(ctx: ApiContext, items: T[], view: (item: T) => unknown): Reply {
+  const { start, end } = pageOf(ctx);
+  return pageReply(ctx, items.length, items.slice(start, end), view);
+}
+
+/** A list request's identity without its page: its path and every other query parameter (in the order sent). */
+function listKey(ctx: ApiContext): string {
+  return `${ctx.url.pathname}?${new URLSearchParams([...ctx.query].filter(([k]) => k !== "page" && k !== "per_page"))}`;
+}
+
+/**
+ * `paginated` over the items of `rows()` that `keep` accepts (mapped to what it returns). The accepted items are
+ * kept for the next pages while the store's data is unchanged, so paging through a 20,000-row list filters it once.
+ */
+export function paginatedWhere<R, T = R>(ctx: ApiContext, rows: () => Iterable<R>, keep: (row: R) => T | null, view: (item: T) => unknown): Reply {
+  const items = ctx.store.cachedList(listKey(ctx), () => {
+    const out: T[] = [];
+    for (const row of rows()) {
+      const item = keep(row);
+      if (item !== null) out.push(item);
+    }
+    return out;
+  });
+  return paginated(ctx, items, view);
 }

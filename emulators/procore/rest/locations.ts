@@ -1,19 +1,19 @@
 import { z } from "zod";
 import { fail, json, parseWith, type Reply } from "../http.ts";
 import { found, inScope, scopeSchema, type RecordType } from "../records.ts";
-import { PERSON_IN_PROCORE, type Actor, type EventType, type Id, type Location, type Project, type Store } from "../store.ts";
+import { PERSON_IN_PROCORE, siblingKey, type Actor, type EventType, type Id, type Location, type Project, type Store } from "../store.ts";
 import {
   addRoutes,
   assign,
-  filterByIds,
-  filterByTime,
   filterValue,
+  idFilter,
   idSchema,
   matchesSearch,
-  paginated,
+  paginatedWhere,
   pathId,
   projectParam,
   stamps,
+  timeFilter,
   type ApiContext,
   type ApiRouter,
 } from "./context.ts";
@@ -60,17 +60,14 @@ function emit(store: Store, actor: Actor, project: Project, location: Location, 
 }
 
 function sibling(store: Store, projectId: Id, parentId: Id | null, nodeName: string, exceptId?: Id): Location | undefined {
-  const name = nodeName.toLowerCase();
-  return store.t.locations.find(
-    (l) => l.project_id === projectId && l.parent_id === parentId && l.node_name.toLowerCase() === name && l.id !== exceptId,
-  );
+  return store.t.locations.lookup("sibling", siblingKey(projectId, parentId, nodeName)).find((l) => l.id !== exceptId);
 }
 
 /** Sublocations, parents before their children. */
 function descendants(store: Store, location: Location): Location[] {
   const children = new Map<Id, Location[]>();
-  for (const l of store.t.locations.values()) {
-    if (l.project_id !== location.project_id || l.parent_id === null) continue;
+  for (const l of store.t.locations.lookup("project", String(location.project_id))) {
+    if (l.parent_id === null) continue;
     const siblings = children.get(l.parent_id);
     if (siblings) siblings.push(l);
     else children.set(l.parent_id, [l]);
@@ -116,6 +113,8 @@ function updateLocation(store: Store, actor: Actor, project: Project, location: 
   const now = store.now();
   const pathChanged = nodeName !== location.node_name || parentId !== location.parent_id;
   assign(location, { node_name: nodeName, parent_id: parentId, updated_at: now });
+  // Filed again: the sibling index follows.
+  store.t.locations.put(location);
   emit(store, actor, project, location, "update");
   if (pathChanged) {
     for (const d of descendants(store, location)) {
@@ -145,12 +144,16 @@ function listLocations(ctx: ApiContext): Reply {
   const search = filterValue(ctx.query, "search");
   const parent = filterValue(ctx.query, "parent_id");
   const parentId = parent === null ? undefined : parent === "" || parent === "null" ? null : Number(parent);
-  let locations = ctx.store.t.locations.filter(
-    (l) => l.project_id === project.id && (parentId === undefined || l.parent_id === parentId),
-  );
-  if (search) locations = locations.filter((l) => matchesSearch(search, locationPath(ctx.store, l)));
-  locations = filterByIds(ctx.query, filterByTime(ctx.query, "updated_at", locations, (l) => l.updated_at));
-  return paginated(ctx, locations, (l) => locationView(ctx.store, l));
+  const updated = timeFilter(ctx.query, "updated_at");
+  const ids = idFilter(ctx.query);
+  const keep = (l: Location) =>
+    (parentId === undefined || l.parent_id === parentId) &&
+    (!search || matchesSearch(search, locationPath(ctx.store, l))) &&
+    (updated === null || updated(l.updated_at)) &&
+    (ids === null || ids.has(l.id))
+      ? l
+      : null;
+  return paginatedWhere(ctx, () => ctx.store.t.locations.lookup("project", String(project.id)), keep, (l) => locationView(ctx.store, l));
 }
 
 const wrapped = <S extends z.ZodType>(attrs: S) => z.object({ location: attrs });

@@ -68,7 +68,7 @@ function createProjectRole(store: Store, actor: Actor, project: Project, attrs: 
   const role = store.t.roles.find((r) => r.company_id === project.company_id && sameName(r.name, attrs.role));
   if (!role) throw fail.validation({ role: ["is not a role of this company"] }, 422);
   if (!store.t.companyUsers.get(key2(project.company_id, attrs.user_id))) throw fail.validation({ user_id: ["is not in the company directory"] }, 422);
-  const taken = store.t.projectRoles.find((pr) => pr.project_id === project.id && pr.user_id === attrs.user_id && sameName(pr.role, role.name));
+  const taken = store.t.projectRoles.lookup("project", String(project.id)).find((pr) => pr.user_id === attrs.user_id && sameName(pr.role, role.name));
   if (taken) throw fail.validation({ role: ["has already been taken"] }, 409);
   const pr = store.t.projectRoles.put({
     id: store.nextId("project_roles"),
@@ -108,7 +108,7 @@ export function registerRoles(router: ApiRouter): void {
       "/project_roles",
       (ctx) => {
         const project = projectParam(ctx, ctx.query.get("project_id"));
-        const roles = ctx.store.t.projectRoles.filter((pr) => pr.project_id === project.id);
+        const roles = ctx.store.t.projectRoles.lookup("project", String(project.id));
         return paginated(ctx, roles, (pr) => projectRoleView(ctx.store, pr, project));
       },
     ],

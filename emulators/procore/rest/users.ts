@@ -2,7 +2,9 @@ import { z } from "zod";
 import { fail, json, noContent, parseWith, type Reply } from "../http.ts";
 import { found, inScope, scopeSchema, type RecordScope, type RecordType } from "../records.ts";
 import {
+  emailKey,
   key2,
+  originKey,
   PERSON_IN_PROCORE,
   type Actor,
   type CompanyUser,
@@ -15,20 +17,20 @@ import {
 import {
   addRoutes,
   assign,
-  checkOriginFree,
+  checkOriginNotTaken,
   companyParam,
-  filterByIds,
-  filterByTime,
   filterValue,
   filterValues,
+  idFilter,
   idSchema,
   matchesSearch,
   originField,
-  paginated,
+  paginatedWhere,
   pathId,
   projectParam,
   stamps,
   text,
+  timeFilter,
   type ApiContext,
   type ApiRouter,
 } from "./context.ts";
@@ -126,12 +128,12 @@ export function buildCompanyUser(id: Id, companyId: Id, attrs: UserAttrs & { las
 }
 
 function checkUser(store: Store, companyId: Id, attrs: UserAttrs, self?: CompanyUser): void {
-  const email = attrs.email_address?.toLowerCase();
-  if (email && store.t.companyUsers.find((u) => u.company_id === companyId && u.email_address.toLowerCase() === email && u.id !== self?.id)) {
+  const email = attrs.email_address;
+  if (email && store.t.companyUsers.lookup("email", emailKey(companyId, email)).some((u) => u.id !== self?.id)) {
     // Procore answers 409 Conflict to a create with a taken email; a sync item carries the same message.
     throw fail.validation({ email_address: ["has already been taken"] }, self ? 422 : 409);
   }
-  checkOriginFree(store.t.companyUsers, (u) => u.company_id === companyId, attrs.origin_id, self?.id);
+  if (attrs.origin_id != null) checkOriginNotTaken(store.t.companyUsers.lookup("origin", originKey(companyId, attrs.origin_id)), attrs.origin_id, self?.id);
   const vendor = attrs.vendor_id == null ? undefined : store.t.vendors.get(attrs.vendor_id);
   if (attrs.vendor_id != null && vendor?.company_id !== companyId) throw fail.validation({ vendor_id: ["is invalid"] }, 422);
   for (const field of ["permission_template_id", "default_permission_template_id", "company_permission_template_id"] as const) {
@@ -167,6 +169,8 @@ function createCompanyUser(store: Store, actor: Actor, companyId: Id, attrs: z.o
 function updateCompanyUser(store: Store, actor: Actor, user: CompanyUser, attrs: UserAttrs): CompanyUser {
   checkUser(store, user.company_id, attrs, user);
   assign(user, { ...toRecordAttrs(attrs), updated_at: store.now() });
+  // Filed again: the email and origin indexes follow.
+  store.t.companyUsers.put(user);
   companyEvent(store, actor, user, "update");
   return user;
 }
@@ -203,36 +207,38 @@ function listCompanyUsers(ctx: ApiContext, active: boolean): Reply {
   const search = filterValue(ctx.query, "search");
   const origin = filterValue(ctx.query, "origin_id");
   const vendorIds = new Set(filterValues(ctx.query, "vendor_id").map(Number));
-  let users = ctx.store.t.companyUsers.filter(
-    (u) =>
-      u.company_id === company.id &&
-      u.is_active === active &&
-      (origin === null || u.origin_id === origin) &&
-      (vendorIds.size === 0 || (u.vendor_id !== null && vendorIds.has(u.vendor_id))) &&
-      matchesSearch(search, u.first_name, u.last_name, u.email_address, u.job_title, fullName(u)),
-  );
-  users = filterByIds(ctx.query, filterByTime(ctx.query, "updated_at", users, (u) => u.updated_at));
-  users = filterByTime(ctx.query, "created_at", users, (u) => u.created_at);
-  return paginated(ctx, users, (u) => companyUserView(ctx.store, u));
+  const updated = timeFilter(ctx.query, "updated_at");
+  const ids = idFilter(ctx.query);
+  const created = timeFilter(ctx.query, "created_at");
+  const keep = (u: CompanyUser) =>
+    u.is_active === active &&
+    (origin === null || u.origin_id === origin) &&
+    (vendorIds.size === 0 || (u.vendor_id !== null && vendorIds.has(u.vendor_id))) &&
+    matchesSearch(search, u.first_name, u.last_name, u.email_address, u.job_title, fullName(u)) &&
+    (updated === null || updated(u.updated_at)) &&
+    (ids === null || ids.has(u.id)) &&
+    (created === null || created(u.created_at))
+      ? u
+      : null;
+  return paginatedWhere(ctx, () => ctx.store.t.companyUsers.lookup("company", String(company.id)), keep, (u) => companyUserView(ctx.store, u));
 }
 
 function listProjectUsers(ctx: ApiContext): Reply {
   const project = projectParam(ctx, ctx.params.project_id);
   const search = filterValue(ctx.query, "search");
   const vendorIds = new Set(filterValues(ctx.query, "vendor_id").map(Number));
-  let rows = ctx.store.t.projectUsers
-    .filter((pu) => pu.project_id === project.id)
-    .flatMap((pu) => {
-      const user = ctx.store.t.companyUsers.get(key2(project.company_id, pu.user_id));
-      return user?.is_active ? [{ id: user.id, user, pu }] : [];
-    })
-    .filter(
-      ({ user }) =>
-        (vendorIds.size === 0 || (user.vendor_id !== null && vendorIds.has(user.vendor_id))) &&
-        matchesSearch(search, user.first_name, user.last_name, user.email_address, user.job_title, fullName(user)),
-    );
-  rows = filterByIds(ctx.query, filterByTime(ctx.query, "updated_at", rows, ({ user, pu }) => projectUserUpdatedAt(user, pu)));
-  return paginated(ctx, rows, ({ user, pu }) => projectUserView(ctx.store, user, pu));
+  const updated = timeFilter(ctx.query, "updated_at");
+  const ids = idFilter(ctx.query);
+  const keep = (pu: ProjectUser) => {
+    const user = ctx.store.t.companyUsers.get(key2(project.company_id, pu.user_id));
+    if (!user?.is_active) return null;
+    if (vendorIds.size > 0 && (user.vendor_id === null || !vendorIds.has(user.vendor_id))) return null;
+    if (!matchesSearch(search, user.first_name, user.last_name, user.email_address, user.job_title, fullName(user))) return null;
+    if (updated !== null && !updated(projectUserUpdatedAt(user, pu))) return null;
+    if (ids !== null && !ids.has(user.id)) return null;
+    return { user, pu };
+  };
+  return paginatedWhere(ctx, () => ctx.store.t.projectUsers.lookup("project", String(project.id)), keep, ({ user, pu }) => projectUserView(ctx.store, user, pu));
 }
 
 const wrapped = <S extends z.ZodType>(attrs: S) => z.object({ user: attrs });
@@ -282,7 +288,7 @@ export function registerUsers(router: ApiRouter): void {
         const { id: companyId } = companyParam(ctx, ctx.params.company_id);
         return runSync(syncUpdates(ctx.body), {
           findById: (id) => ctx.store.t.companyUsers.get(key2(companyId, id)),
-          findByOrigin: (origin) => ctx.store.t.companyUsers.find((u) => u.company_id === companyId && u.origin_id === origin),
+          findByOrigin: (origin) => ctx.store.t.companyUsers.lookup("origin", originKey(companyId, origin))[0],
           create: (item) => createCompanyUser(ctx.store, ctx.actor, companyId, parseWith(userAttrs, item)),
           update: (record, item) => updateCompanyUser(ctx.store, ctx.actor, record, parseWith(userAttrs.partial(), item)),
           view: (u) => companyUserView(ctx.store, u),
@@ -306,8 +312,7 @@ export function registerUsers(router: ApiRouter): void {
       (ctx) => {
         const p = projectParam(ctx, ctx.params.project_id);
         const { user } = parseWith(wrapped(userAttrs), ctx.body);
-        const email = user.email_address.toLowerCase();
-        const existing = ctx.store.t.companyUsers.find((u) => u.company_id === p.company_id && u.email_address.toLowerCase() === email);
+        const existing = ctx.store.t.companyUsers.lookup("email", emailKey(p.company_id, user.email_address))[0];
         const member = existing ?? createCompanyUser(ctx.store, ctx.actor, p.company_id, user);
         const pu = addProjectUser(ctx.store, ctx.actor, p, member, user.permission_template_id ?? user.default_permission_template_id);
         return json(201, projectUserView(ctx.store, member, pu));
@@ -385,8 +390,8 @@ export const userRecords: RecordType = {
 };
 
 function projectMembership(store: Store, userId: Id, scope: RecordScope): ProjectUser | undefined {
-  return store.t.projectUsers.find(
-    (pu) => pu.user_id === userId && inScope(scope, store.t.projects.get(pu.project_id)?.company_id ?? 0, pu.project_id),
+  return store.t.projectUsers.lookup("user", String(userId)).find(
+    (pu) => inScope(scope, store.t.projects.get(pu.project_id)?.company_id ?? 0, pu.project_id),
   );
 }
 

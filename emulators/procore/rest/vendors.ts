@@ -1,25 +1,25 @@
 import { z } from "zod";
 import { fail, json, noContent, parseWith, type Reply } from "../http.ts";
 import { found, inScope, scopeSchema, type RecordScope, type RecordType } from "../records.ts";
-import { key2, PERSON_IN_PROCORE, type Actor, type EventType, type Id, type Project, type ProjectVendor, type Store, type Vendor } from "../store.ts";
+import { key2, originKey, PERSON_IN_PROCORE, type Actor, type EventType, type Id, type Project, type ProjectVendor, type Store, type Vendor } from "../store.ts";
 import {
   addRoutes,
   assign,
-  checkOriginFree,
+  checkOriginNotTaken,
   companyParam,
-  filterByIds,
-  filterByTime,
   filterValue,
   headerCompany,
+  idFilter,
   idSchema,
   matchesSearch,
   originField,
-  paginated,
+  paginatedWhere,
   pathId,
   projectParam,
   scopeValue,
   stamps,
   text,
+  timeFilter,
   type ApiContext,
   type ApiRouter,
 } from "./context.ts";
@@ -120,15 +120,19 @@ function projectEvent(store: Store, actor: Actor, project: Project, vendorId: Id
 }
 
 function createVendor(store: Store, actor: Actor, companyId: Id, attrs: VendorAttrs): Vendor {
-  checkOriginFree(store.t.vendors, (v) => v.company_id === companyId, attrs.origin_id);
+  if (attrs.origin_id != null) checkOriginNotTaken(store.t.vendors.lookup("origin", originKey(companyId, attrs.origin_id)), attrs.origin_id);
   const vendor = store.t.vendors.put(buildVendor(store.nextId("vendors"), companyId, attrs, stamps(store)));
   companyEvent(store, actor, vendor, "create");
   return vendor;
 }
 
 function updateVendor(store: Store, actor: Actor, vendor: Vendor, attrs: Partial<VendorAttrs>): Vendor {
-  checkOriginFree(store.t.vendors, (v) => v.company_id === vendor.company_id, attrs.origin_id, vendor.id);
+  if (attrs.origin_id != null) {
+    checkOriginNotTaken(store.t.vendors.lookup("origin", originKey(vendor.company_id, attrs.origin_id)), attrs.origin_id, vendor.id);
+  }
   assign(vendor, { ...attrs, updated_at: store.now() });
+  // Filed again: the origin index follows.
+  store.t.vendors.put(vendor);
   companyEvent(store, actor, vendor, "update");
   return vendor;
 }
@@ -153,16 +157,19 @@ function companyVendor(ctx: ApiContext, id: Id): Vendor {
 function listCompanyVendors(ctx: ApiContext, active: boolean, companyId: Id): Reply {
   const search = filterValue(ctx.query, "search");
   const origin = filterValue(ctx.query, "origin_id");
-  let vendors = ctx.store.t.vendors.filter(
-    (v) =>
-      v.company_id === companyId &&
-      v.is_active === active &&
-      (origin === null || v.origin_id === origin) &&
-      matchesSearch(search, v.name, v.abbreviated_name, v.origin_code),
-  );
-  vendors = filterByIds(ctx.query, filterByTime(ctx.query, "updated_at", vendors, (v) => v.updated_at));
-  vendors = filterByTime(ctx.query, "created_at", vendors, (v) => v.created_at);
-  return paginated(ctx, vendors, vendorView);
+  const updated = timeFilter(ctx.query, "updated_at");
+  const ids = idFilter(ctx.query);
+  const created = timeFilter(ctx.query, "created_at");
+  const keep = (v: Vendor) =>
+    v.is_active === active &&
+    (origin === null || v.origin_id === origin) &&
+    matchesSearch(search, v.name, v.abbreviated_name, v.origin_code) &&
+    (updated === null || updated(v.updated_at)) &&
+    (ids === null || ids.has(v.id)) &&
+    (created === null || created(v.created_at))
+      ? v
+      : null;
+  return paginatedWhere(ctx, () => ctx.store.t.vendors.lookup("company", String(companyId)), keep, vendorView);
 }
 
 const wrapped = <S extends z.ZodType>(attrs: S) => z.object({ vendor: attrs });
@@ -204,8 +211,11 @@ export function registerVendors(router: ApiRouter): void {
         const company = companyParam(ctx, scopeValue(ctx, "company_id"));
         const updates = syncUpdates(ctx.body);
         return runSync(updates, {
-          findById: (id) => ctx.store.t.vendors.find((v) => v.id === id && v.company_id === company.id),
-          findByOrigin: (origin) => ctx.store.t.vendors.find((v) => v.origin_id === origin && v.company_id === company.id),
+          findById: (id) => {
+            const vendor = ctx.store.t.vendors.get(id);
+            return vendor?.company_id === company.id ? vendor : undefined;
+          },
+          findByOrigin: (origin) => ctx.store.t.vendors.lookup("origin", originKey(company.id, origin))[0],
           create: (item) => createVendor(ctx.store, ctx.actor, company.id, parseWith(vendorAttrs, item)),
           update: (record, item) => updateVendor(ctx.store, ctx.actor, record, parseWith(vendorAttrs.partial(), item)),
           view: vendorView,
@@ -227,11 +237,12 @@ export function registerVendors(router: ApiRouter): void {
       (ctx) => {
         const project = projectParam(ctx, ctx.params.project_id);
         const search = filterValue(ctx.query, "search");
-        const vendors = ctx.store.t.projectVendors
-          .filter((pv) => pv.project_id === project.id)
-          .map((pv) => ctx.store.t.vendors.get(pv.vendor_id))
-          .filter((v): v is Vendor => v !== undefined && v.is_active && matchesSearch(search, v.name, v.abbreviated_name));
-        return paginated(ctx, filterByIds(ctx.query, vendors), vendorView);
+        const ids = idFilter(ctx.query);
+        const keep = (pv: ProjectVendor) => {
+          const v = ctx.store.t.vendors.get(pv.vendor_id);
+          return v !== undefined && v.is_active && matchesSearch(search, v.name, v.abbreviated_name) && (ids === null || ids.has(v.id)) ? v : null;
+        };
+        return paginatedWhere(ctx, () => ctx.store.t.projectVendors.lookup("project", String(project.id)), keep, vendorView);
       },
     ],
     [
@@ -302,8 +313,8 @@ export const vendorRecords: RecordType = {
 };
 
 function membership(store: Store, vendorId: Id, scope: RecordScope): ProjectVendor | undefined {
-  return store.t.projectVendors.find(
-    (pv) => pv.vendor_id === vendorId && inScope(scope, store.t.projects.get(pv.project_id)?.company_id ?? 0, pv.project_id),
+  return store.t.projectVendors.lookup("vendor", String(vendorId)).find(
+    (pv) => inScope(scope, store.t.projects.get(pv.project_id)?.company_id ?? 0, pv.project_id),
   );
 }
 

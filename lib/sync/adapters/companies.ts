@@ -50,6 +50,7 @@ export function companiesAdapter(ctx: SyncContext): EntityAdapter<LocalCompany, 
       key: (v) => nameKey(v.name),
       fields: (v) => ({ name: v.name, email: v.emailAddress ? emailKey(v.emailAddress) : null, phone: v.businessPhone }),
       active: (v) => v.isActive,
+      originId: (v) => v.originId,
     },
 
     listLocal: () => db().company.findMany({ where: { projectId } }),

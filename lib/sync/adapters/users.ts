@@ -169,6 +169,7 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
         };
       },
       active: (p) => p.user.isActive,
+      originId: (p) => p.user.originId,
     },
 
     async listLocal() {
