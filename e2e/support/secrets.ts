@@ -17,11 +17,14 @@ export const PROCORE_SANDBOX_STATE = path.join(E2E_DATA_DIR, "procore-sandbox.js
 export const CARD_NUMBERS = ["4242424242424242", "4242 4242 4242 4242", "4000000000000002", "4000 0000 0000 0002"];
 
 export class SecretCollector {
-  /** Secret value → what it is. */
+  /** Secret value → what it is (the first source it was seen in). */
   readonly secrets = new Map<string, string>();
+  /** Every source that gave a secret, so a test can check that each kind was collected. */
+  readonly sources = new Set<string>();
 
   add(value: unknown, what: string): void {
     if (typeof value !== "string" || value.length < 8) return;
+    this.sources.add(what);
     if (!this.secrets.has(value)) this.secrets.set(value, what);
   }
 
