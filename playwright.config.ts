@@ -52,7 +52,9 @@ export default defineConfig({
       SMARTAPP_DATA_DIR: ".data/e2e",
       SMARTAPP_RESET_DATA: "1",
       SMARTAPP_FRESH_DATABASE: "1",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+      // The security spec scans every log line of the stack for secrets: at debug level, teed to a file.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "debug",
+      SMARTAPP_LOG_FILE: ".data/e2e/stack.log",
     },
   },
 });

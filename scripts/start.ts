@@ -2,8 +2,8 @@
 // Database (configured PostgreSQL, or embedded PGlite), migrations, demo seed, build when needed,
 // the local Procore and Stripe sandboxes when no real credentials are configured, the web app and
 // one worker. Ctrl-C stops every child.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync, statSync, readdirSync } from "node:fs";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync, readdirSync, type WriteStream } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
@@ -15,13 +15,25 @@ const root = process.cwd();
 const children: { name: string; child: ChildProcess }[] = [];
 let embedded: EmbeddedPostgres | undefined;
 let shuttingDown = false;
+/** SMARTAPP_LOG_FILE: every child's output is also appended to this file (the e2e log-secret test reads it). */
+let logFile: WriteStream | undefined;
+
+const childStdio = (): StdioOptions => (logFile ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"]);
+
+function teeOutput(child: ChildProcess): ChildProcess {
+  const file = logFile;
+  if (!file) return child;
+  child.stdout?.on("data", (chunk: Buffer) => (process.stdout.write(chunk), file.write(chunk)));
+  child.stderr?.on("data", (chunk: Buffer) => (process.stderr.write(chunk), file.write(chunk)));
+  return child;
+}
 
 function say(msg: string) {
   console.log(`[start] ${msg}`);
 }
 
 function run(name: string, command: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "inherit", "inherit"] });
+  const child = teeOutput(spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: childStdio() }));
   children.push({ name, child });
   child.on("exit", (code, signal) => {
     if (shuttingDown) return;
@@ -33,7 +45,7 @@ function run(name: string, command: string, args: string[], extraEnv: Record<str
 
 function runToEnd(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "inherit", "inherit"] });
+    const child = teeOutput(spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: childStdio() }));
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`))));
   });
@@ -106,6 +118,11 @@ async function main() {
 
   const dataDir = path.resolve(root, process.env.SMARTAPP_DATA_DIR ?? ".data");
   if (process.env.SMARTAPP_RESET_DATA === "1") rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.SMARTAPP_LOG_FILE) {
+    const file = path.resolve(root, process.env.SMARTAPP_LOG_FILE);
+    mkdirSync(path.dirname(file), { recursive: true });
+    logFile = createWriteStream(file, { flags: "a" });
+  }
 
   let databaseUrl = config.databaseUrl;
   if (databaseUrl) {
