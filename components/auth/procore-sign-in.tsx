@@ -1,15 +1,18 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 /** Starts the Procore OAuth flow; Procore sends the person back to `callbackUrl`. */
 export function ProcoreSignInButton({ callbackUrl, label }: { callbackUrl: string; label: "Continue with Procore" | "Reconnect to Procore" }) {
   const [pending, setPending] = useState(false);
+  // Server-rendered before React has hydrated it, the button would swallow a click: enabled once it can act.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   return (
     <button
       type="button"
-      disabled={pending}
+      disabled={!ready || pending}
       onClick={() => {
         setPending(true);
         void signIn("procore", { callbackUrl });
