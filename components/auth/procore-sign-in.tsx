@@ -1,14 +1,15 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { useState, useSyncExternalStore } from "react";
+
+const noSubscription = () => () => undefined;
 
 /** Starts the Procore OAuth flow; Procore sends the person back to `callbackUrl`. */
 export function ProcoreSignInButton({ callbackUrl, label }: { callbackUrl: string; label: "Continue with Procore" | "Reconnect to Procore" }) {
   const [pending, setPending] = useState(false);
   // Server-rendered before React has hydrated it, the button would swallow a click: enabled once it can act.
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
   return (
     <button
       type="button"
