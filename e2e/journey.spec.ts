@@ -26,7 +26,11 @@ test("a company admin goes from the Procore Marketplace to licensed projects in 
   await page.goto(`${PROCORE_URL}/marketplace`);
   await procoreSignIn(page, DEMO);
   await page.getByRole("searchbox", { name: "Search apps" }).fill("Smartapp");
+  // Choosing the company reloads the page for it; install only once that page is there.
+  const demoId = await page.getByLabel("Company").locator("option", { hasText: DEMO.company }).getAttribute("value");
   await page.getByLabel("Company").selectOption({ label: DEMO.company });
+  await page.waitForURL(new RegExp(`company_id=${demoId}`), { timeout: 5_000 }).catch(() => undefined); // no reload when it was already chosen
+  await expect(page.getByLabel("Company")).toHaveValue(demoId!);
   await page.getByRole("button", { name: "Install Smartapp Planner" }).click();
   await expect(page.getByRole("status")).toContainText("installed");
   const companyId = new URL(page.url()).searchParams.get("company_id")!;

@@ -27,7 +27,8 @@ test("a lost Procore connection offers Reconnect, and reconnecting keeps the acc
 
   await page.getByRole("button", { name: "Reconnect to Procore" }).click();
   await page.getByRole("button", { name: "Allow" }).click();
-  await page.waitForURL((url) => url.origin === APP_URL);
+  // The callback redirects on to the setup page (a picker: this person has two companies) or the mapping page.
+  await page.waitForURL((url) => url.origin === APP_URL && (url.pathname === "/procore/setup" || url.pathname === "/setup/projects"));
   if (!page.url().includes("/setup/projects")) await page.getByRole("link", { name: DEMO.second }).click();
   await expect(page.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
   expect(page.url()).toBe(secondAccountUrl);

@@ -182,11 +182,16 @@ function stripeSignature(payload: string, secret: string, timestamp = Math.floor
   return `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex")}`;
 }
 
-const procoreEvent = (n: number | string) => ({
+/**
+ * A Procore webhook event. By default of a resource Smartapp does not sync, so it is authenticated and parsed but queues
+ * nothing: the worker drains the event queue one job per poll, and a backlog left here would delay the sync spec's
+ * webhook by minutes.
+ */
+const procoreEvent = (n: number | string, resource = "Budget Line Items") => ({
   id: String(n),
   api_version: "v2",
   event_type: "update",
-  resource_name: "Locations",
+  resource_name: resource,
   resource_id: "5200000001",
   company_id: "4300000002",
   project_id: "4400000040",
@@ -397,9 +402,17 @@ test("fuzzing every route: no 5xx, every 4xx a JSON message, and rejected reques
         body,
       })),
     );
-  // The Procore webhook with the right secret: strange text in an event must not crash the delivery either.
+  // The Procore webhook with the right secret: strange text in an event must not crash the delivery either. Text a
+  // job cannot store is refused even in an event that would be queued (a synced resource); the rest is tried on an
+  // event that queues nothing.
   const hookSecret = appEnv().procore.webhookSecret;
-  for (const body of edgeVariants({ ...procoreEvent(1), id: "1" }, r, 40)) {
+  const unstorable = ["\u0000", "a\u0000b", "\ud800", "x\udfffx"];
+  const hookEdge = [
+    ...edgeVariants(procoreEvent(1), r, 40),
+    ...["api_version", "event_type", "resource_name"].flatMap((field) => unstorable.map((v) => JSON.stringify({ ...procoreEvent(1, "Locations"), [field]: v }))),
+    ...unstorable.map((v) => JSON.stringify({ ...procoreEvent(1, "Locations"), metadata: { source_application_id: v } })),
+  ];
+  for (const body of hookEdge) {
     const event = JSON.parse(body) as Record<string, unknown>;
     event.id = String(r.int(1e12));
     edge.push({ routeKey: "POST /api/procore/webhook", hostileId: false, method: "POST", path: "/api/procore/webhook", headers: { authorization: hookSecret, "content-type": "application/json" }, body: JSON.stringify(event) });
