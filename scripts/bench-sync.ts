@@ -14,8 +14,10 @@
  * needed), records per second, wall time and the worker's peak RSS, beside the same figures for a naive per-record
  * client (scripts/bench/sync-naive.ts) on the same data, in a fresh sandbox and database.
  *
- * BENCH_SCALE=0.1 shrinks every count; BENCH_PROFILE=<dir> writes a CPU profile of each worker there. BENCH_DATABASE_URL or DATABASE_URL: the PostgreSQL server to create the
- * throwaway databases on (else the machine's on 127.0.0.1:5432, else PGlite).
+ * BENCH_SCALE=0.1 shrinks every count; BENCH_PROFILE=<dir> writes a CPU profile of each worker there.
+ * BENCH_DATABASE_URL or DATABASE_URL: the PostgreSQL server to create the throwaway databases on (else the machine's
+ * on 127.0.0.1:5432, else PGlite; BENCH_DATABASE=pglite forces PGlite). Commits there skip the fsync wait
+ * (synchronous_commit=off; BENCH_SYNCHRONOUS_COMMIT=on keeps it).
  */
 import { spawn } from "node:child_process";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";

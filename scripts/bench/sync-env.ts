@@ -113,12 +113,15 @@ async function adminSql(url: string, sql: string[]): Promise<void> {
 
 /**
  * BENCH_DATABASE_URL or DATABASE_URL: two throwaway databases on that server (dropped afterwards). Neither set: the
- * machine's PostgreSQL on 127.0.0.1:5432 when it answers, else PGlite (one per pass, each in its own process so
- * the sync process's memory is the sync's own).
+ * machine's PostgreSQL on 127.0.0.1:5432 when it answers, else (or with BENCH_DATABASE=pglite) PGlite, one per pass,
+ * each in its own process so the sync process's memory is the sync's own.
  */
 export async function startDatabases(): Promise<Databases> {
   const local = "postgresql://postgres@127.0.0.1:5432/postgres";
-  const base = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || ((await canConnect(local)) ? local : null);
+  const base =
+    process.env.BENCH_DATABASE === "pglite"
+      ? null
+      : process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || ((await canConnect(local)) ? local : null);
   if (base) {
     const stamp = `${process.pid}_${Date.now()}`;
     const names = [`smartapp_bench_${stamp}_engine`, `smartapp_bench_${stamp}_naive`] as const;
@@ -383,7 +386,7 @@ async function seedLocal(projectId: string, sizes: Sizes, roleNames: string[]): 
 
 /** Changes 1% of each entity on each side of project A (disjoint records), as people would between two syncs. */
 export async function changeOnePercent(world: World, sizes: Sizes): Promise<{ local: number; procore: number }> {
-  const { sb, projects, procoreProjects, companyId } = world;
+  const { sb, projects, companyId } = world;
   const pct = (n: number) => Math.max(1, Math.round(n / 100));
   let local = 0;
   let procore = 0;
@@ -430,6 +433,5 @@ export async function changeOnePercent(world: World, sizes: Sizes): Promise<{ lo
     await sb.admin("PATCH", `/__admin/records/roles/${r.id}`, { name: `${r.name} (renamed)` });
     procore += 1;
   }
-  void procoreProjects;
   return { local, procore };
 }

@@ -98,7 +98,7 @@ async function deliveriesSettled(e: FaultEnv, atLeast: number): Promise<SandboxD
 }
 
 describe("duplicate webhook deliveries", () => {
-  it("every event delivered twice: its syncs never overlap, duplicate nothing, and leave both sides equal", { timeout: 60_000 }, async () => {
+  it("every event delivered twice: its syncs never overlap, duplicate nothing, and leave both sides equal", { timeout: 120_000 }, async () => {
     const e = (env = await sandbox.env(24));
     const { sb, projectId, procoreProjectId, ownerId } = e;
     const both = { direction: "BOTH", frequency: "DAILY" } as const;

@@ -33,7 +33,7 @@ async function untilSucceeded(env: FaultEnv, run: () => Promise<RunSyncResult>, 
 }
 
 describe("Procore failing", () => {
-  it("20% of answers a 5xx: every entity converges, nothing duplicated, nothing lost", { timeout: 60_000 }, async () => {
+  it("20% of answers a 5xx: every entity converges, nothing duplicated, nothing lost", { timeout: 120_000 }, async () => {
     const env = await sandbox.env(21);
     await env.sb.admin("POST", "/__admin/faults", { errorRate: 0.2 });
     // Real backoff is 0.25 s doubling to 30 s; the test keeps the retries and shortens the waits.
@@ -51,7 +51,7 @@ describe("Procore failing", () => {
     await expectQuiet(env);
   });
 
-  it("429 storms over a tight rate limit: runs wait them out (WAITING_RATE_LIMIT) and never exceed the limit themselves", { timeout: 60_000 }, async () => {
+  it("429 storms over a tight rate limit: runs wait them out (WAITING_RATE_LIMIT) and never exceed the limit themselves", { timeout: 120_000 }, async () => {
     const env = await sandbox.env(22);
     await env.sb.admin("POST", "/__admin/config", { spikeLimit: 60, spikeWindowSeconds: 1 });
     await env.sb.admin("POST", "/__admin/faults", { rateLimitStorm: 3 });

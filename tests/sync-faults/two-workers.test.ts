@@ -27,7 +27,7 @@ interface ResultLine {
 }
 
 describe("two workers at once", () => {
-  it("never runs one project and entity twice at a time, duplicates nothing, and converges", { timeout: 60_000 }, async () => {
+  it("never runs one project and entity twice at a time, duplicates nothing, and converges", { timeout: 120_000 }, async () => {
     const env = await sandbox.env(23);
     // Slow enough that the two workers' runs overlap.
     await env.sb.admin("POST", "/__admin/faults", { latencyMs: 5 });

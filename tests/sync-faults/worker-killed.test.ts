@@ -34,7 +34,7 @@ async function kill(run: ChildRun): Promise<void> {
 const runOf = (env: FaultEnv, entity: SyncEntity) => db().syncRun.findMany({ where: { projectId: env.projectId, entity } });
 
 describe("a worker killed mid-run and restarted", () => {
-  it("resumes the same run after a kill right after a checkpoint, and after a kill in the middle of a batch", { timeout: 90_000 }, async () => {
+  it("resumes the same run after a kill right after a checkpoint, and after a kill in the middle of a batch", { timeout: 120_000 }, async () => {
     const env = await sandbox.env(20);
     for (const entity of ["COMPANIES", "ROLES"] as const) expect(finished(await env.run(entity))).toMatchObject({ status: "SUCCEEDED" });
 
