@@ -118,6 +118,8 @@ async function main() {
 
   const dataDir = path.resolve(root, process.env.SMARTAPP_DATA_DIR ?? ".data");
   if (process.env.SMARTAPP_RESET_DATA === "1") rmSync(dataDir, { recursive: true, force: true });
+  // The sandboxes keep their state files here, with or without the embedded database.
+  mkdirSync(dataDir, { recursive: true });
   if (process.env.SMARTAPP_LOG_FILE) {
     const file = path.resolve(root, process.env.SMARTAPP_LOG_FILE);
     mkdirSync(path.dirname(file), { recursive: true });
