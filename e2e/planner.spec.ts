@@ -77,6 +77,7 @@ test("a plan board of 10 tasks is published to the Procore schedule: once, then 
     await task.focus();
     await page.keyboard.press("ArrowRight");
     await expect(page.getByText(`Excavate footings moved to the week of`)).toBeAttached();
+    await expect(task).toBeFocused();
     await page.keyboard.press("ArrowDown");
     const moved = page.getByRole("region", { name: "Sparks Electric" }).getByRole("button", { name: "Excavate footings" });
     await expect(moved).toBeFocused();

@@ -68,6 +68,8 @@ export function PlanBoard({ projectId, publish, upgradeUrl }: { projectId: strin
     onSettled: async () => {
       if (queryClient.isMutating({ mutationKey: moveKey }) > 1) return;
       await refreshBoard();
+      // A move made while the board was read back owns the focus now: leave it to that move's own settling.
+      if (queryClient.isMutating({ mutationKey: moveKey }) > 1) return;
       focusTask.current = null;
     },
   });
