@@ -86,6 +86,13 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Static build output carries next.config.ts's headers; it needs no nonce and no limit.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: [
+    // Pages. Static build output carries next.config.ts's headers; it needs no nonce and no limit.
+    "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+    // next-auth: the sign-in and callback limits.
+    "/api/auth/:path*",
+    // Other API paths only when percent-encoded, to refuse what Next.js cannot decode; their headers are static
+    // (next.config.ts), and the proxy costs every request a millisecond or two.
+    "/api/:path(.*%.*)",
+  ],
 };

@@ -132,7 +132,10 @@ const stack = given
       stripeUrl: `http://localhost:${process.env.STRIPE_SANDBOX_PORT ?? 4002}`,
       stop: async () => undefined,
     }
-  : await startStack(Number(process.env.BENCH_PORT ?? 3400));
+  : await startStack(Number(process.env.BENCH_PORT ?? 3400), {
+      // The stack's output, to look at after a run (the bench prints only figures).
+      SMARTAPP_LOG_FILE: `.data/bench-${Number(process.env.BENCH_PORT ?? 3400)}/stack.log`,
+    });
 
 try {
   const { appUrl, procoreUrl, stripeUrl } = stack;

@@ -18,6 +18,11 @@ export const PROCORE_FRAME_ORIGINS = ["https://*.procore.com"] as const;
 /** Stripe's hosted pages, reached by form POST + redirect (the billing portal) or navigation (checkout). */
 export const STRIPE_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"] as const;
 
+/** API answers are JSON and redirects: nothing in them may load or run anything, and nobody frames them. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+export const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+
 export interface CspInput {
   nonce: string;
   pathname: string;
@@ -60,10 +65,7 @@ export function frameAncestors(pathname: string, procoreOrigins: readonly string
 export function contentSecurityPolicy(input: CspInput): string {
   const https = input.appUrl.startsWith("https://");
   const ancestors = frameAncestors(input.pathname, input.procoreOrigins);
-  if (isApiPath(input.pathname)) {
-    // JSON and redirects only: nothing in a response may load or run anything.
-    return `default-src 'none'; frame-ancestors ${ancestors}; base-uri 'none'; form-action 'none'`;
-  }
+  if (isApiPath(input.pathname)) return API_CSP;
   const directives: [string, string[]][] = [
     ["default-src", ["'self'"]],
     ["script-src", ["'self'", `'nonce-${input.nonce}'`, ...input.scriptHashes, ...(input.dev ? ["'unsafe-eval'"] : [])]],
@@ -87,7 +89,7 @@ export function securityHeaders(pathname: string, appUrl: string): Record<string
   const headers: Record<string, string> = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "permissions-policy": PERMISSIONS_POLICY,
   };
   if (!isEmbeddedPath(pathname)) headers["x-frame-options"] = "DENY";
   if (appUrl.startsWith("https://")) headers["strict-transport-security"] = "max-age=31536000; includeSubDomains";
