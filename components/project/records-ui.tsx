@@ -64,6 +64,54 @@ export function RecordsSection({
   );
 }
 
-export const TABLE = "w-full text-left text-sm";
-export const TH = "border-b border-slate-200 px-2 py-2 font-medium text-slate-600";
-export const TD = "border-b border-slate-100 px-2 py-2";
+const TH = "border-b border-slate-200 px-2 py-2 font-medium text-slate-600";
+const TD = "border-b border-slate-100 px-2 py-2";
+
+export interface Column<T> {
+  header: string;
+  cell: (record: T) => React.ReactNode;
+}
+
+/** Records as a table: the given columns, then each record's status and its buttons; inactive rows are greyed. */
+export function RecordsTable<T extends { id: string; active: boolean }>({
+  columns,
+  records,
+  actions,
+}: {
+  columns: readonly Column<T>[];
+  records: readonly T[];
+  actions: (record: T) => React.ReactNode;
+}) {
+  return (
+    <table className="w-full text-left text-sm">
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column.header} className={TH}>
+              {column.header}
+            </th>
+          ))}
+          <th className={TH}>Status</th>
+          <th className={TH}>
+            <span className="sr-only">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {records.map((record) => (
+          <tr key={record.id} className={record.active ? "" : "text-slate-400"}>
+            {columns.map((column) => (
+              <td key={column.header} className={TD}>
+                {column.cell(record)}
+              </td>
+            ))}
+            <td className={TD}>
+              <StatusBadge active={record.active} />
+            </td>
+            <td className={TD}>{actions(record)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

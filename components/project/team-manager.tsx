@@ -1,22 +1,28 @@
 "use client";
 
-import { useState } from "react";
 import type { MemberView } from "@/lib/project-data/team";
-import { RecordForm, type FieldSpec } from "./record-form";
-import { RecordsSection, RowActions, StatusBadge, TABLE, TD, TH } from "./records-ui";
-import { toggleActive, useRecords } from "./use-records";
+import type { FieldSpec } from "./record-form";
+import { RecordsManager } from "./records-manager";
+import { RecordsTable, StatusBadge, type Column } from "./records-ui";
+import { useRecords } from "./use-records";
 
 const fullName = (m: MemberView) => `${m.firstName} ${m.lastName}`;
+
+const USER_COLUMNS: Column<MemberView>[] = [
+  { header: "Name", cell: fullName },
+  { header: "Email", cell: (m) => m.email },
+  { header: "Job title", cell: (m) => m.jobTitle },
+  { header: "Company", cell: (m) => m.company?.name },
+  { header: "Role", cell: (m) => m.role?.name },
+];
 
 /**
  * The project team. "team" shows the members by company with their role (Project Team); "users" is the flat list of
  * people with their details (Users). Both add, edit, deactivate and reactivate members.
  */
 export function TeamManager({ projectId, view }: { projectId: string; view: "team" | "users" }) {
-  const { records, loading, loadError, save } = useRecords(projectId, "team");
   const companies = useRecords(projectId, "companies").records.filter((c) => c.active);
   const roles = useRecords(projectId, "roles").records.filter((r) => r.active);
-  const [editing, setEditing] = useState<MemberView | "new" | null>(null);
 
   const fields: FieldSpec[] = [
     { name: "firstName", label: "First name", required: true },
@@ -26,43 +32,28 @@ export function TeamManager({ projectId, view }: { projectId: string; view: "tea
     { name: "companyId", label: "Company", type: "select", options: companies.map((c) => ({ value: c.id, label: c.name })) },
     { name: "roleId", label: "Role", type: "select", options: roles.map((r) => ({ value: r.id, label: r.name })) },
   ];
-  const actions = (m: MemberView) => (
-    <RowActions name={fullName(m)} active={m.active} onEdit={() => setEditing(m)} onToggle={() => toggleActive(save.mutateAsync, m, fullName(m))} />
-  );
 
   return (
-    <RecordsSection
+    <RecordsManager
+      projectId={projectId}
+      kind="team"
       title={view === "team" ? "Project Team" : "Users"}
-      addLabel="Add member"
-      onAdd={() => setEditing("new")}
-      loading={loading}
-      loadError={loadError}
-      empty={records.length === 0}
+      labels={{ add: "Add member", newTitle: "New team member", save: "Save member" }}
+      fields={fields}
+      initial={(m) => ({
+        firstName: m.firstName,
+        lastName: m.lastName,
+        email: m.email,
+        jobTitle: m.jobTitle ?? "",
+        companyId: m.company?.id ?? "",
+        roleId: m.role?.id ?? "",
+      })}
+      nameOf={fullName}
     >
-      {editing && (
-        <RecordForm
-          key={editing === "new" ? "new" : editing.id}
-          title={editing === "new" ? "New team member" : `Edit ${fullName(editing)}`}
-          fields={fields}
-          initial={
-            editing === "new"
-              ? {}
-              : {
-                  firstName: editing.firstName,
-                  lastName: editing.lastName,
-                  email: editing.email,
-                  jobTitle: editing.jobTitle ?? "",
-                  companyId: editing.company?.id ?? "",
-                  roleId: editing.role?.id ?? "",
-                }
-          }
-          submitLabel={editing === "new" ? "Add member" : "Save member"}
-          onSubmit={(input) => save.mutateAsync({ id: editing === "new" ? undefined : editing.id, input })}
-          onDone={() => setEditing(null)}
-        />
-      )}
-      {records.length > 0 && (view === "team" ? <ByCompany members={records} actions={actions} /> : <UserTable members={records} actions={actions} />)}
-    </RecordsSection>
+      {(members, actions) =>
+        view === "team" ? <ByCompany members={members} actions={actions} /> : <RecordsTable columns={USER_COLUMNS} records={members} actions={actions} />
+      }
+    </RecordsManager>
   );
 }
 
@@ -97,40 +88,5 @@ function ByCompany({ members, actions }: { members: MemberView[]; actions: (m: M
         </section>
       ))}
     </div>
-  );
-}
-
-function UserTable({ members, actions }: { members: MemberView[]; actions: (m: MemberView) => React.ReactNode }) {
-  return (
-    <table className={TABLE}>
-      <thead>
-        <tr>
-          <th className={TH}>Name</th>
-          <th className={TH}>Email</th>
-          <th className={TH}>Job title</th>
-          <th className={TH}>Company</th>
-          <th className={TH}>Role</th>
-          <th className={TH}>Status</th>
-          <th className={TH}>
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {members.map((m) => (
-          <tr key={m.id} className={m.active ? "" : "text-slate-400"}>
-            <td className={TD}>{fullName(m)}</td>
-            <td className={TD}>{m.email}</td>
-            <td className={TD}>{m.jobTitle}</td>
-            <td className={TD}>{m.company?.name}</td>
-            <td className={TD}>{m.role?.name}</td>
-            <td className={TD}>
-              <StatusBadge active={m.active} />
-            </td>
-            <td className={TD}>{actions(m)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
