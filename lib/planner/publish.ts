@@ -3,6 +3,7 @@ import type { PublishRun } from "@/lib/generated/prisma/client";
 import type { PublishRunStatus } from "@/lib/generated/prisma/enums";
 import { log } from "@/lib/log";
 import { AppNotInstalledError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type ProcoreClient } from "@/lib/procore";
+import { HISTORY_RUNS, ISSUES_PER_RUN, isoOrNull, type RunView } from "@/lib/project-data/run-history";
 import type { ProcoreClientFactory } from "@/lib/sync";
 import { boardTasks } from "./board";
 import { planPublish, type PublishPlan, type TaskToSend } from "./publish-plan";
@@ -20,8 +21,6 @@ const HEARTBEAT_MS = 20_000;
 const STALE_AFTER_MS = 2 * 60_000;
 /** Below Procore's 1000 per sync call so a large board shows progress; every call counts against the rate limit. */
 const BATCH_SIZE = 200;
-const HISTORY_RUNS = 10;
-const ISSUES_PER_RUN = 50;
 
 export interface PublishIssueView {
   id: string;
@@ -29,25 +28,10 @@ export interface PublishIssueView {
   message: string;
 }
 
-export interface PublishRunView {
-  id: string;
-  status: PublishRunStatus;
+export interface PublishRunView extends RunView<PublishRunStatus, PublishIssueView> {
   startedAt: string;
-  finishedAt: string | null;
-  waitingUntil: string | null;
-  total: number;
-  done: number;
-  created: number;
-  updated: number;
   deleted: number;
-  unchanged: number;
-  failed: number;
-  error: string | null;
-  issueCount: number;
-  issues: PublishIssueView[];
 }
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 function runView(run: PublishRun & { issues: PublishIssueView[]; _count: { issues: number } }): PublishRunView {
   const { id, status, total, done, created, updated, deleted, unchanged, failed, error, issues } = run;
@@ -64,8 +48,8 @@ function runView(run: PublishRun & { issues: PublishIssueView[]; _count: { issue
     error,
     issues,
     startedAt: run.startedAt.toISOString(),
-    finishedAt: iso(run.finishedAt),
-    waitingUntil: iso(run.waitingUntil),
+    finishedAt: isoOrNull(run.finishedAt),
+    waitingUntil: isoOrNull(run.waitingUntil),
     issueCount: run._count.issues,
   };
 }

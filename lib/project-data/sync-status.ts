@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
 import type { SyncEntity, SyncIssueKind, SyncRunStatus, SyncTrigger } from "@/lib/generated/prisma/enums";
+import { HISTORY_RUNS, ISSUES_PER_RUN, isoOrNull, type RunView } from "./run-history";
 
 /*
  * What an entity page shows about its sync: the latest runs with their counts, progress and per-record issues. JSON-ready (dates as ISO strings, Procore ids as strings): the page polls it while a run is live.
@@ -15,10 +16,6 @@ export function entityOfSlug(slug: string): SyncEntity {
   return ENTITY_SLUGS[slug as EntitySlug];
 }
 
-const HISTORY_RUNS = 10;
-/** A run can record thousands of issues; the page lists the first ones and says how many there are. */
-const ISSUES_PER_RUN = 50;
-
 export interface SyncIssueView {
   id: string;
   kind: SyncIssueKind;
@@ -30,32 +27,17 @@ export interface SyncIssueView {
   procoreValue: unknown;
 }
 
-export interface SyncRunView {
-  id: string;
+export interface SyncRunView extends RunView<SyncRunStatus, SyncIssueView> {
   trigger: SyncTrigger;
-  status: SyncRunStatus;
   fullReconcile: boolean;
   createdAt: string;
   startedAt: string | null;
-  finishedAt: string | null;
-  waitingUntil: string | null;
-  total: number;
-  done: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  error: string | null;
-  issueCount: number;
-  issues: SyncIssueView[];
 }
 
 export interface SyncStatusView {
   /** Newest first. */
   runs: SyncRunView[];
 }
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export async function syncStatus(projectId: string, entity: SyncEntity): Promise<SyncStatusView> {
   const runs = await db().syncRun.findMany({
@@ -86,9 +68,9 @@ export async function syncStatus(projectId: string, entity: SyncEntity): Promise
     runs: runs.map(({ issues, _count, ...run }) => ({
       ...run,
       createdAt: run.createdAt.toISOString(),
-      startedAt: iso(run.startedAt),
-      finishedAt: iso(run.finishedAt),
-      waitingUntil: iso(run.waitingUntil),
+      startedAt: isoOrNull(run.startedAt),
+      finishedAt: isoOrNull(run.finishedAt),
+      waitingUntil: isoOrNull(run.waitingUntil),
       issueCount: _count.issues,
       issues: issues.map((i) => ({
         id: i.id,
