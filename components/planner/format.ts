@@ -6,5 +6,3 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short",
 export const formatDay = (day: Day): string => DAY.format(dayToDate(day));
 
 export const formatSpan = ({ start, finish }: Span): string => (start === finish ? formatDay(start) : `${formatDay(start)} – ${formatDay(finish)}`);
-
-export const formatTime = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : "—");

@@ -1,8 +1,9 @@
 "use client";
 
+import { formatTime, RunIssues, RunOutcome, RunProgress, RunStatus } from "@/components/sync/run-history";
+import { Table, type Column } from "@/components/ui/table";
 import type { PublishRunStatus } from "@/lib/generated/prisma/enums";
 import type { PublishRunView } from "@/lib/planner/publish";
-import { formatTime } from "./format";
 
 /** Where the board is published, as the page knows it. */
 export interface PublishTarget {
@@ -71,24 +72,52 @@ function Counts({ run }: { run: PublishRunView }) {
 function Latest({ run }: { run: PublishRunView }) {
   if (LIVE_PUBLISH.includes(run.status)) {
     return (
-      <div className="space-y-1">
-        <p>
-          <strong>
-            {run.status === "WAITING_RATE_LIMIT" && run.waitingUntil
-              ? `Waiting for Procore rate limit (until ${new Date(run.waitingUntil).toLocaleTimeString()})`
-              : "Publishing…"}
-          </strong>{" "}
-          {run.done} of {run.total} tasks done
-        </p>
-        <progress className="w-64" max={Math.max(run.total, 1)} value={run.done} aria-label="Publish progress" />
-      </div>
+      <RunProgress
+        doing={
+          run.status === "WAITING_RATE_LIMIT" && run.waitingUntil
+            ? `Waiting for Procore rate limit (until ${new Date(run.waitingUntil).toLocaleTimeString()})`
+            : "Publishing…"
+        }
+        done={run.done}
+        total={run.total}
+        unit="tasks"
+        label="Publish progress"
+      />
     );
   }
   return (
-    <p>
-      Last published {formatTime(run.finishedAt ?? run.startedAt)}: <strong>{STATUS_LABEL[run.status]}</strong> — <Counts run={run} />
-      {run.error && <span className="block text-red-700">{run.error}</span>}
-    </p>
+    <RunOutcome lead="Last published" at={run.finishedAt ?? run.startedAt} status={STATUS_LABEL[run.status]} error={run.error}>
+      <Counts run={run} />
+    </RunOutcome>
+  );
+}
+
+const COLUMNS: Column<PublishRunView>[] = [
+  { header: "Started", cell: (run) => formatTime(run.startedAt) },
+  { header: "Ended", cell: (run) => formatTime(run.finishedAt) },
+  { header: "Status", cell: (run) => <RunStatus status={STATUS_LABEL[run.status]} error={run.error} /> },
+  {
+    header: "Tasks",
+    cell: (run) => (
+      <>
+        <Counts run={run} />
+        {run.issueCount > 0 && <Issues run={run} />}
+      </>
+    ),
+  },
+];
+
+function Issues({ run }: { run: PublishRunView }) {
+  return (
+    <RunIssues count={run.issueCount} shown={run.issues.length} noun={{ one: "task error", other: "task errors" }}>
+      <ul className="mt-1 space-y-1">
+        {run.issues.map((issue) => (
+          <li key={issue.id} className="rounded bg-slate-50 p-2 text-xs">
+            <span className="font-medium">{issue.taskName}</span>: {issue.message}
+          </li>
+        ))}
+      </ul>
+    </RunIssues>
   );
 }
 
@@ -100,49 +129,7 @@ export function PublishHistory({ runs }: { runs: readonly PublishRunView[] }) {
       <div aria-live="polite" className="text-slate-700">
         {latest ? <Latest run={latest} /> : "Not published to Procore yet."}
       </div>
-      {runs.length > 0 && (
-        <table className="w-full text-left">
-          <caption className="sr-only">Publish history</caption>
-          <thead>
-            <tr className="text-slate-600">
-              <th className="border-b border-slate-200 px-2 py-2 font-medium">Started</th>
-              <th className="border-b border-slate-200 px-2 py-2 font-medium">Ended</th>
-              <th className="border-b border-slate-200 px-2 py-2 font-medium">Status</th>
-              <th className="border-b border-slate-200 px-2 py-2 font-medium">Tasks</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr key={run.id} className="align-top">
-                <td className="border-b border-slate-100 px-2 py-2">{formatTime(run.startedAt)}</td>
-                <td className="border-b border-slate-100 px-2 py-2">{formatTime(run.finishedAt)}</td>
-                <td className="border-b border-slate-100 px-2 py-2">
-                  {STATUS_LABEL[run.status]}
-                  {run.error && <span className="block text-xs text-red-700">{run.error}</span>}
-                </td>
-                <td className="border-b border-slate-100 px-2 py-2">
-                  <Counts run={run} />
-                  {run.issueCount > 0 && (
-                    <details className="mt-1">
-                      <summary className="cursor-pointer text-xs font-medium text-brand-dark">
-                        {run.issueCount} task {run.issueCount === 1 ? "error" : "errors"}
-                        {run.issueCount > run.issues.length && ` (first ${run.issues.length} shown)`}
-                      </summary>
-                      <ul className="mt-1 space-y-1">
-                        {run.issues.map((issue) => (
-                          <li key={issue.id} className="rounded bg-slate-50 p-2 text-xs">
-                            <span className="font-medium">{issue.taskName}</span>: {issue.message}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {runs.length > 0 && <Table columns={COLUMNS} rows={runs} className="w-full text-left" rowClassName={() => "align-top"} caption="Publish history" />}
     </section>
   );
 }

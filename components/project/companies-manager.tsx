@@ -1,9 +1,10 @@
 "use client";
 
+import type { Column } from "@/components/ui/table";
 import type { CompanyView } from "@/lib/project-data/companies";
 import type { FieldSpec } from "./record-form";
 import { RecordsManager } from "./records-manager";
-import { RecordsTable, type Column } from "./records-ui";
+import { RecordsTable } from "./records-ui";
 
 const FIELDS: FieldSpec[] = [
   { name: "name", label: "Name", required: true },

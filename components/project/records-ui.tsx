@@ -1,6 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
+import { Table, type Column } from "@/components/ui/table";
 
 export function StatusBadge({ active }: { active: boolean }) {
   return active ? (
@@ -64,14 +65,6 @@ export function RecordsSection({
   );
 }
 
-const TH = "border-b border-slate-200 px-2 py-2 font-medium text-slate-600";
-const TD = "border-b border-slate-100 px-2 py-2";
-
-export interface Column<T> {
-  header: string;
-  cell: (record: T) => React.ReactNode;
-}
-
 /** Records as a table: the given columns, then each record's status and its buttons; inactive rows are greyed. */
 export function RecordsTable<T extends { id: string; active: boolean }>({
   columns,
@@ -82,36 +75,10 @@ export function RecordsTable<T extends { id: string; active: boolean }>({
   records: readonly T[];
   actions: (record: T) => React.ReactNode;
 }) {
-  return (
-    <table className="w-full text-left text-sm">
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <th key={column.header} className={TH}>
-              {column.header}
-            </th>
-          ))}
-          <th className={TH}>Status</th>
-          <th className={TH}>
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {records.map((record) => (
-          <tr key={record.id} className={record.active ? "" : "text-slate-400"}>
-            {columns.map((column) => (
-              <td key={column.header} className={TD}>
-                {column.cell(record)}
-              </td>
-            ))}
-            <td className={TD}>
-              <StatusBadge active={record.active} />
-            </td>
-            <td className={TD}>{actions(record)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const all: Column<T>[] = [
+    ...columns,
+    { header: "Status", cell: (record) => <StatusBadge active={record.active} /> },
+    { header: <span className="sr-only">Actions</span>, cell: actions },
+  ];
+  return <Table columns={all} rows={records} className="w-full text-left text-sm" rowClassName={(record) => (record.active ? "" : "text-slate-400")} />;
 }

@@ -1,9 +1,10 @@
 "use client";
 
+import type { Column } from "@/components/ui/table";
 import type { MemberView } from "@/lib/project-data/team";
 import type { FieldSpec } from "./record-form";
 import { RecordsManager } from "./records-manager";
-import { RecordsTable, StatusBadge, type Column } from "./records-ui";
+import { RecordsTable, StatusBadge } from "./records-ui";
 import { useRecords } from "./use-records";
 
 const fullName = (m: MemberView) => `${m.firstName} ${m.lastName}`;

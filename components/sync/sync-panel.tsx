@@ -4,9 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
+import { Table, type Column } from "@/components/ui/table";
 import type { SyncRunStatus, SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { EntitySlug, SyncRunView } from "@/lib/project-data/sync-status";
 import { fetchSyncStatus, startSync, syncStatusKey } from "./api";
+import { formatTime, RunIssues, RunOutcome, RunProgress, RunStatus } from "./run-history";
 
 /** How often the page asks for progress while a run is queued or running. */
 const POLL_MS = 2_000;
@@ -23,8 +25,6 @@ const STATUS_LABEL: Record<SyncRunStatus, string> = {
 };
 
 const TRIGGER_LABEL: Record<SyncTrigger, string> = { SCHEDULE: "Schedule", MANUAL: "Sync button", WEBHOOK: "Procore change" };
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 
 function Counts({ run }: { run: SyncRunView }) {
   return (
@@ -78,65 +78,58 @@ export function SyncPanel({ projectId, entity }: { projectId: string; entity: En
 }
 
 function LatestRun({ run }: { run: SyncRunView }) {
-  if (run.status === "QUEUED") return <p>Sync queued at {time(run.createdAt)}.</p>;
+  if (run.status === "QUEUED") return <p>Sync queued at {formatTime(run.createdAt)}.</p>;
   if (run.status === "RUNNING" || run.status === "WAITING_RATE_LIMIT") {
     return (
-      <div className="space-y-1">
-        <p>
-          {run.status === "WAITING_RATE_LIMIT" ? (
-            <strong>Waiting for Procore rate limit{run.waitingUntil ? ` (until ${new Date(run.waitingUntil).toLocaleTimeString()})` : ""}</strong>
-          ) : (
-            <strong>Syncing…</strong>
-          )}{" "}
-          {run.done} of {run.total} records done
-        </p>
-        <progress className="w-64" max={Math.max(run.total, 1)} value={run.done} aria-label="Sync progress" />
-      </div>
+      <RunProgress
+        doing={
+          run.status === "WAITING_RATE_LIMIT"
+            ? `Waiting for Procore rate limit${run.waitingUntil ? ` (until ${new Date(run.waitingUntil).toLocaleTimeString()})` : ""}`
+            : "Syncing…"
+        }
+        done={run.done}
+        total={run.total}
+        unit="records"
+        label="Sync progress"
+      />
     );
   }
   return (
-    <p>
-      Last sync {time(run.finishedAt ?? run.createdAt)}: <strong>{STATUS_LABEL[run.status]}</strong> — <Counts run={run} />
-      {run.error && <span className="block text-red-700">{run.error}</span>}
-    </p>
+    <RunOutcome lead="Last sync" at={run.finishedAt ?? run.createdAt} status={STATUS_LABEL[run.status]} error={run.error}>
+      <Counts run={run} />
+    </RunOutcome>
   );
 }
+
+const COLUMNS: Column<SyncRunView>[] = [
+  {
+    header: "Trigger",
+    cell: (run) => (
+      <>
+        {TRIGGER_LABEL[run.trigger]}
+        {run.fullReconcile && <span className="block text-xs text-slate-500">full reconciliation</span>}
+      </>
+    ),
+  },
+  { header: "Started", cell: (run) => formatTime(run.startedAt) },
+  { header: "Ended", cell: (run) => formatTime(run.finishedAt) },
+  { header: "Status", cell: (run) => <RunStatus status={STATUS_LABEL[run.status]} error={run.error} /> },
+  {
+    header: "Records",
+    cell: (run) => (
+      <>
+        <Counts run={run} />
+        {run.issueCount > 0 && <Issues run={run} />}
+      </>
+    ),
+  },
+];
 
 function History({ runs }: { runs: SyncRunView[] }) {
   return (
     <details>
       <summary className="cursor-pointer text-sm font-medium text-slate-700">Sync history</summary>
-      <table className="mt-3 w-full text-left text-sm">
-        <thead>
-          <tr className="text-slate-600">
-            <th className="border-b border-slate-200 px-2 py-2 font-medium">Trigger</th>
-            <th className="border-b border-slate-200 px-2 py-2 font-medium">Started</th>
-            <th className="border-b border-slate-200 px-2 py-2 font-medium">Ended</th>
-            <th className="border-b border-slate-200 px-2 py-2 font-medium">Status</th>
-            <th className="border-b border-slate-200 px-2 py-2 font-medium">Records</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id} className="align-top">
-              <td className="border-b border-slate-100 px-2 py-2">
-                {TRIGGER_LABEL[run.trigger]}
-                {run.fullReconcile && <span className="block text-xs text-slate-500">full reconciliation</span>}
-              </td>
-              <td className="border-b border-slate-100 px-2 py-2">{time(run.startedAt)}</td>
-              <td className="border-b border-slate-100 px-2 py-2">{time(run.finishedAt)}</td>
-              <td className="border-b border-slate-100 px-2 py-2">
-                {STATUS_LABEL[run.status]}
-                {run.error && <span className="block text-xs text-red-700">{run.error}</span>}
-              </td>
-              <td className="border-b border-slate-100 px-2 py-2">
-                <Counts run={run} />
-                {run.issueCount > 0 && <Issues run={run} />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table columns={COLUMNS} rows={runs} className="mt-3 w-full text-left text-sm" rowClassName={() => "align-top"} />
     </details>
   );
 }
@@ -145,11 +138,7 @@ const show = (value: unknown) => (value === null || value === undefined ? "—" 
 
 function Issues({ run }: { run: SyncRunView }) {
   return (
-    <details className="mt-1">
-      <summary className="cursor-pointer text-xs font-medium text-brand-dark">
-        {run.issueCount} record {run.issueCount === 1 ? "issue" : "issues"}
-        {run.issueCount > run.issues.length && ` (first ${run.issues.length} shown)`}
-      </summary>
+    <RunIssues count={run.issueCount} shown={run.issues.length} noun={{ one: "record issue", other: "record issues" }}>
       <ul className="mt-1 space-y-2">
         {run.issues.map((issue) => (
           <li key={issue.id} className="rounded bg-slate-50 p-2 text-xs">
@@ -167,6 +156,6 @@ function Issues({ run }: { run: SyncRunView }) {
           </li>
         ))}
       </ul>
-    </details>
+    </RunIssues>
   );
 }
