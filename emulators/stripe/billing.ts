@@ -267,13 +267,28 @@ export function successUrlFor(session: CheckoutSessionRecord): string {
   return session.successUrl.replaceAll("{CHECKOUT_SESSION_ID}", session.id);
 }
 
+/** Expires an open Checkout Session: it can no longer be paid. Stripe does this at `expires_at`, or when asked. */
+export function expireCheckout(sandbox: Sandbox, session: CheckoutSessionRecord, request: RequestMeta): void {
+  if (session.status !== "open") {
+    throw invalidRequest(`This Checkout Session is ${session.status}: only a Checkout Session in one of these statuses can be expired: open.`);
+  }
+  session.status = "expired";
+  sandbox.emit("checkout.session.expired", renderCheckoutSession(sandbox, session), request);
+}
+
+/** An open session past its `expires_at` expires when it is next looked at (the sandbox runs no timers). */
+export function expireIfDue(sandbox: Sandbox, session: CheckoutSessionRecord): CheckoutSessionRecord {
+  if (session.status === "open" && now() >= session.expiresAt) expireCheckout(sandbox, session, AUTOMATIC);
+  return session;
+}
+
 /**
  * Pays for an open Checkout Session: charges the card (a decline changes nothing), then creates the
  * customer if needed, the active subscription and its paid first invoice, and completes the session.
  */
 export function completeCheckout(sandbox: Sandbox, sessionId: string, card: string): CheckoutSessionRecord {
   const { store } = sandbox;
-  const session = store.need("checkoutSessions", sessionId);
+  const session = expireIfDue(sandbox, store.need("checkoutSessions", sessionId));
   if (session.status !== "open") throw invalidRequest("This Checkout Session is no longer active.");
   chargeCard(card);
 

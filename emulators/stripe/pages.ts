@@ -1,4 +1,4 @@
-import { completeCheckout, formatMoney, successUrlFor } from "./billing";
+import { completeCheckout, expireIfDue, formatMoney, successUrlFor } from "./billing";
 import { StripeApiError } from "./errors";
 import type { FormObject } from "./form";
 import { html, redirect, type RawResponse, type Route } from "./http";
@@ -81,6 +81,9 @@ ${cancel}`,
 }
 
 function completedPage(session: CheckoutSessionRecord): string {
+  if (session.status === "expired") {
+    return layout("Session expired", `<h1>Session expired</h1>\n<p>This Checkout Session has expired: it can no longer be paid.</p>`);
+  }
   return layout(
     "Payment complete",
     `<h1>Payment complete</h1>
@@ -149,7 +152,7 @@ export const pageRoutes: PageRoute[] = [
     handler: ({ sandbox, path }) => {
       const session = sandbox.store.checkoutSessions.get(path.id);
       if (!session) return notFound("This Checkout Session does not exist.");
-      return html(200, session.status === "open" ? checkoutPage(sandbox, session) : completedPage(session));
+      return html(200, expireIfDue(sandbox, session).status === "open" ? checkoutPage(sandbox, session) : completedPage(session));
     },
   },
   {
@@ -158,7 +161,7 @@ export const pageRoutes: PageRoute[] = [
     handler: ({ sandbox, path, form }) => {
       const session = sandbox.store.checkoutSessions.get(path.id);
       if (!session) return notFound("This Checkout Session does not exist.");
-      if (session.status !== "open") return html(409, completedPage(session));
+      if (expireIfDue(sandbox, session).status !== "open") return html(409, completedPage(session));
       try {
         completeCheckout(sandbox, session.id, typeof form.card === "string" ? form.card : "");
       } catch (err) {

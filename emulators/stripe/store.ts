@@ -64,7 +64,7 @@ export interface CheckoutSessionRecord {
   subscriptionMetadata: Metadata;
   lineItems: CheckoutLineItem[];
   currency: string;
-  status: "open" | "complete";
+  status: "open" | "complete" | "expired";
   paymentStatus: "unpaid" | "paid";
   subscription: string | null;
   invoice: string | null;

@@ -1,9 +1,10 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import { HttpError } from "@/lib/errors";
 import type { Account } from "@/lib/generated/prisma/client";
 import { saveDraft } from "@/lib/licensing/draft";
+import { selectionListSchema } from "@/lib/licensing/draft-schema";
 import type { Selection } from "@/lib/licensing/rules";
 import { quoteSelection, type Quote } from "./catalogue";
 import { priceIds } from "./price-ids";
@@ -60,9 +61,84 @@ async function customerFor(account: Account, email: string): Promise<string> {
 }
 
 /**
+ * How long a Checkout Session stays payable (Stripe allows 30 minutes to 24 hours, default 24): a checkout someone
+ * abandoned holds its projects no longer than this.
+ */
+const CHECKOUT_TTL_SECONDS = 60 * 60;
+/** Older checkouts have expired or been paid, whatever our records say. */
+const CHECKOUT_MAX_AGE_MS = 25 * 3600 * 1000;
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+
+/** "<Procore project id>:PLANNER" and ":SAFETY" for each module a selection buys. */
+function projectModules(selections: readonly Selection[]): Set<string> {
+  return new Set(selections.flatMap((s) => [...(s.planner ? [`${s.procoreProjectId}:PLANNER`] : []), ...(s.safety ? [`${s.procoreProjectId}:SAFETY`] : [])]));
+}
+
+/** Expires a session that was open a moment ago; if it was paid meanwhile, Stripe refuses and the paid session is returned. */
+async function expireOpenSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+  try {
+    return await stripe().checkout.sessions.expire(sessionId);
+  } catch (err) {
+    if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+    return stripe().checkout.sessions.retrieve(sessionId);
+  }
+}
+
+/**
+ * A project's module is paid for once. Before a checkout starts, the account's other live checkouts that buy any of
+ * the same project modules are settled with Stripe: one that expired is marked so; the person's own open one (another
+ * tab, a checkout they left) is expired, so it can no longer be paid; another person's open one, or one paid a moment
+ * ago and not granted yet, refuses this checkout with 409, naming the projects.
+ */
+async function settleOverlappingCheckouts(tx: Tx, accountId: string, userId: string, selections: readonly Selection[]): Promise<void> {
+  const wanted = projectModules(selections);
+  const others = await tx.selectionDraft.findMany({
+    where: { accountId, status: "CHECKOUT", checkoutSessionId: { not: null }, createdAt: { gt: new Date(Date.now() - CHECKOUT_MAX_AGE_MS) } },
+    orderBy: { createdAt: "asc" },
+  });
+  const conflicts: { procoreProjectIds: string[]; reason: string }[] = [];
+  for (const other of others) {
+    const shared = [...projectModules(selectionListSchema.parse(other.selections))].filter((m) => wanted.has(m));
+    if (shared.length === 0) continue;
+    let session: Stripe.Checkout.Session = await stripe().checkout.sessions.retrieve(other.checkoutSessionId!);
+    if (session.status === "open" && other.userId === userId) session = await expireOpenSession(session.id);
+    if (session.status === "expired") {
+      await tx.selectionDraft.update({ where: { id: other.id }, data: { status: "EXPIRED" } });
+    } else {
+      const procoreProjectIds = [...new Set(shared.map((m) => m.split(":")[0]))];
+      if (session.status === "complete") {
+        conflicts.push({ procoreProjectIds, reason: "was paid for in another checkout a moment ago" });
+      } else {
+        const who = await tx.user.findUnique({ where: { id: other.userId }, select: { email: true } });
+        const minutes = Math.max(1, Math.ceil((session.expires_at * 1000 - Date.now()) / 60_000));
+        conflicts.push({
+          procoreProjectIds,
+          reason: `is in a checkout ${who?.email ?? "another admin"} started, which ends when it is paid or within ${minutes} minutes`,
+        });
+      }
+    }
+  }
+  if (conflicts.length === 0) return;
+  const names = new Map(
+    (
+      await tx.procoreProjectCache.findMany({
+        where: { accountId, procoreProjectId: { in: conflicts.flatMap((c) => c.procoreProjectIds.map(BigInt)) } },
+        select: { procoreProjectId: true, name: true },
+      })
+    ).map((p) => [p.procoreProjectId.toString(), p.name]),
+  );
+  const lines = conflicts.map((c) => `${c.procoreProjectIds.map((id) => names.get(id) ?? `Procore project ${id}`).join(", ")} ${c.reason}`);
+  throw new HttpError(409, `A project can be paid for once: ${lines.join("; ")}. Remove it from your selection, or try again later.`, {
+    selections: conflicts.flatMap((c) => c.procoreProjectIds),
+  });
+}
+
+/**
  * Starts Stripe Checkout for the person's draft: re-validates it, freezes it (the checkout snapshot the
  * licences are later granted from, so editing the draft in another tab cannot change what was paid for),
- * and creates a subscription-mode Checkout Session for the account's customer.
+ * and creates a subscription-mode Checkout Session for the account's customer. One checkout at a time per
+ * account gets this far (an advisory lock), so two tabs cannot both open a payable session for the same project.
  */
 export async function startCheckout(account: Account, user: { id: string; email: string }, interval: Interval): Promise<{ url: string }> {
   const current = await db().selectionDraft.findFirst({ where: { accountId: account.id, userId: user.id, status: "OPEN" } });
@@ -70,23 +146,38 @@ export async function startCheckout(account: Account, user: { id: string; email:
   if (draft.selections.length === 0) throw new HttpError(422, "Select at least one Procore project before checkout", { selections: ["empty"] });
   const quote = await quoteDraft(account.id, draft.selections, interval);
   const [customer, prices] = await Promise.all([customerFor(account, user.email), priceIds()]);
-  const snapshot = await db().selectionDraft.create({
-    data: { accountId: account.id, userId: user.id, selections: draft.selections, interval, status: "CHECKOUT" },
-  });
   const appUrl = env().appUrl;
-  const metadata = { account_id: account.id, draft_id: snapshot.id };
-  const params: Stripe.Checkout.SessionCreateParams = {
-    mode: "subscription",
-    customer,
-    client_reference_id: account.id,
-    line_items: quote.lineItems.map((line) => ({ price: prices[line.lookupKey], quantity: line.quantity })),
-    success_url: `${appUrl}/setup/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${appUrl}/setup/subscriptions?account=${account.id}&cancelled=1`,
-    metadata,
-    subscription_data: { metadata },
-  };
-  const session = await stripe().checkout.sessions.create(params, { idempotencyKey: `checkout-${snapshot.id}` });
-  await db().selectionDraft.update({ where: { id: snapshot.id }, data: { checkoutSessionId: session.id } });
+  const session = await db().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`checkout:${account.id}`}, 0))`;
+      await settleOverlappingCheckouts(tx, account.id, user.id, draft.selections);
+      const snapshot = await tx.selectionDraft.create({
+        data: { accountId: account.id, userId: user.id, selections: draft.selections, interval, status: "CHECKOUT" },
+      });
+      const metadata = { account_id: account.id, draft_id: snapshot.id };
+      const params: Stripe.Checkout.SessionCreateParams = {
+        mode: "subscription",
+        customer,
+        client_reference_id: account.id,
+        line_items: quote.lineItems.map((line) => ({ price: prices[line.lookupKey], quantity: line.quantity })),
+        success_url: `${appUrl}/setup/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${appUrl}/setup/subscriptions?account=${account.id}&cancelled=1`,
+        metadata,
+        subscription_data: { metadata },
+        expires_at: Math.floor(Date.now() / 1000) + CHECKOUT_TTL_SECONDS,
+      };
+      const created = await stripe().checkout.sessions.create(params, { idempotencyKey: `checkout-${snapshot.id}` });
+      await tx.selectionDraft.update({ where: { id: snapshot.id }, data: { checkoutSessionId: created.id } });
+      return created;
+    },
+    // Stripe answers within the transaction; a slow answer must not roll back a session already created.
+    { maxWait: 60_000, timeout: 60_000 },
+  );
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return { url: session.url };
+}
+
+/** checkout.session.expired: the snapshot of a session nobody can pay any more. */
+export async function markCheckoutExpired(sessionId: string): Promise<void> {
+  await db().selectionDraft.updateMany({ where: { checkoutSessionId: sessionId, status: "CHECKOUT" }, data: { status: "EXPIRED" } });
 }

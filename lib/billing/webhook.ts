@@ -3,6 +3,7 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import { HttpError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { markCheckoutExpired } from "./checkout";
 import { grantFromCheckoutSession, syncSubscriptionFromStripe } from "./grant";
 import { stripe } from "./stripe";
 
@@ -43,6 +44,9 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<"processed
   switch (event.type) {
     case "checkout.session.completed":
       await grantFromCheckoutSession(event.data.object.id);
+      break;
+    case "checkout.session.expired":
+      await markCheckoutExpired(event.data.object.id);
       break;
     case "customer.subscription.created":
     case "customer.subscription.updated":

@@ -1,6 +1,7 @@
 import { NextRequest } from "next/server";
 import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { priceForLookupKey } from "@/lib/billing/catalogue";
 import { startCheckout } from "@/lib/billing/checkout";
 import { grantFromCheckoutSession } from "@/lib/billing/grant";
 import { stripe } from "@/lib/billing/stripe";
@@ -100,7 +101,8 @@ describe("startCheckout", () => {
     const stripeCustomer = await stripe().customers.retrieve(customer.stripeCustomerId);
     expect(stripeCustomer).toMatchObject({ name: account.name, email: owner.email, metadata: { account_id: account.id } });
 
-    // Another checkout (yearly, by another admin) reuses the customer.
+    // Another checkout (yearly, by another admin, once the owner's has expired) reuses the customer.
+    await stripe().checkout.sessions.expire(sessionId);
     const admin = await addMember(account.id, "ADMIN");
     await openDraft(account.id, admin.id, towerSelection(procoreIds), "YEAR");
     await startCheckout(account, admin, "YEAR");
@@ -187,26 +189,106 @@ describe("granting a paid checkout", () => {
     expect((await getDraft(account.id, owner.id)).selections).toHaveLength(1);
   });
 
-  it("two tabs checking out the same project at once leave at most one live licence per module", async () => {
+  /** Per module: how many projects the account's live Stripe subscriptions bill, and how many live licences it holds. */
+  async function billedAndLicensed(accountId: string) {
+    const billed: Record<string, number> = {};
+    for (const sub of await db().subscription.findMany({ where: { accountId } })) {
+      const live = await stripe().subscriptions.retrieve(sub.stripeSubscriptionId, { expand: ["items.data.price"] });
+      if (live.status === "canceled") continue;
+      for (const item of live.items.data) {
+        const code = priceForLookupKey(item.price.lookup_key ?? "")?.code;
+        if (code === "PLANNER" || code === "SAFETY") billed[code] = (billed[code] ?? 0) + (item.quantity ?? 0);
+      }
+    }
+    const licensed: Record<string, number> = {};
+    for (const l of await db().licence.findMany({ where: { project: { accountId }, status: { not: "CANCELED" } } })) licensed[l.module] = (licensed[l.module] ?? 0) + 1;
+    return { billed, licensed };
+  }
+
+  it("one person's second tab expires the first tab's checkout: only one can be paid, and one subscription bills it", async () => {
+    const { account, owner, procoreIds } = await seedAccount(["Two Tab Tower"]);
+    await openDraft(account.id, owner.id, [pick(procoreIds[0], { planner: true, safety: true })]);
+    await startCheckout(account, owner, "MONTH");
+    const first = await latestSessionId(account.id, owner.id);
+    await startCheckout(account, owner, "MONTH");
+    const second = await latestSessionId(account.id, owner.id);
+    expect(second).not.toBe(first);
+    expect((await stripe().checkout.sessions.retrieve(first)).status).toBe("expired");
+    expect((await db().selectionDraft.findUniqueOrThrow({ where: { checkoutSessionId: first } })).status).toBe("EXPIRED");
+
+    expect((await sandbox.pay(first)).status).toBe(400);
+    expect((await sandbox.pay(second)).status).toBe(200);
+    await grantFromCheckoutSession(second);
+    await sandbox.settle();
+    expect(await counts(account.id)).toMatchObject({ projects: 1, licences: 2, subscriptions: 1 });
+    expect(await billedAndLicensed(account.id)).toEqual({ billed: { PLANNER: 1, SAFETY: 1 }, licensed: { PLANNER: 1, SAFETY: 1 } });
+  });
+
+  it("a person's two tabs clicking checkout at once still leave one payable session", async () => {
+    const { account, owner, procoreIds } = await seedAccount(["Double Click Yard"]);
+    await openDraft(account.id, owner.id, [pick(procoreIds[0], { safety: true })]);
+    await Promise.all([startCheckout(account, owner, "MONTH"), startCheckout(account, owner, "YEAR")]);
+    const snapshots = await db().selectionDraft.findMany({ where: { accountId: account.id, status: { in: ["CHECKOUT", "EXPIRED"] } } });
+    expect(snapshots).toHaveLength(2);
+    const statuses = await Promise.all(snapshots.map(async (s) => (await stripe().checkout.sessions.retrieve(s.checkoutSessionId!)).status));
+    expect(statuses.sort()).toEqual(["expired", "open"]);
+  });
+
+  it("refuses another admin's checkout of a project already in an open checkout with 409 naming it; without that project it goes ahead", async () => {
     const { account, owner, procoreIds } = await seedAccount(["Contested Tower", "Quiet Yard"]);
     const [contested, quiet] = procoreIds;
     const admin = await addMember(account.id, "ADMIN");
-    await Promise.all([
-      openDraft(account.id, owner.id, [pick(contested, { planner: true, safety: true, safetyBadge: true })]),
-      openDraft(account.id, admin.id, [pick(contested, { planner: true, plannerBoard: true }), pick(quiet, { safety: true })]),
-    ]);
-    // Both first checkouts of the account at once: still one customer.
-    await Promise.all([startCheckout(account, owner, "MONTH"), startCheckout(account, admin, "MONTH")]);
+    await openDraft(account.id, owner.id, [pick(contested, { planner: true, safety: true, safetyBadge: true })]);
+    await openDraft(account.id, admin.id, [pick(contested, { planner: true, plannerBoard: true }), pick(quiet, { safety: true })]);
+    await startCheckout(account, owner, "MONTH");
+
+    const refused = await startCheckout(account, admin, "MONTH").catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(HttpError);
+    expect(refused).toMatchObject({ status: 409, fields: { selections: [contested] } });
+    expect((refused as HttpError).message).toMatch(/^A project can be paid for once: Contested Tower is in a checkout .+ started, which ends when it is paid or within (60|59) minutes\./);
+    expect(await db().selectionDraft.count({ where: { accountId: account.id, userId: admin.id, status: "CHECKOUT" } })).toBe(0);
+    expect((await getDraft(account.id, admin.id)).selections).toHaveLength(2);
+
+    // A project module the other checkout does not buy is not a conflict: Safety of Quiet Yard, and of Contested Tower
+    // when the owner's checkout buys only Planner — here it buys both, so the admin keeps only Quiet Yard.
+    await openDraft(account.id, admin.id, [pick(quiet, { safety: true })]);
+    await startCheckout(account, admin, "MONTH");
     const sessions = await Promise.all([latestSessionId(account.id, owner.id), latestSessionId(account.id, admin.id)]);
     for (const id of sessions) expect((await sandbox.pay(id)).status).toBe(200);
-    await Promise.all(sessions.flatMap((id) => [grantFromCheckoutSession(id), grantFromCheckoutSession(id)]));
+    await Promise.all(sessions.map((id) => grantFromCheckoutSession(id)));
     await sandbox.settle();
+    expect(await counts(account.id)).toMatchObject({ projects: 2, licences: 3, subscriptions: 2, customers: 1 });
+    expect(await billedAndLicensed(account.id)).toEqual({ billed: { PLANNER: 1, SAFETY: 2 }, licensed: { PLANNER: 1, SAFETY: 2 } });
+  });
 
-    const live = await db().licence.findMany({ where: { project: { accountId: account.id }, status: { not: "CANCELED" } }, include: { project: true } });
-    const contestedLive = live.filter((l) => l.project.procoreProjectId.toString() === contested);
-    expect(contestedLive.map((l) => l.module).sort()).toEqual(["PLANNER", "SAFETY"]);
-    expect(live.filter((l) => l.project.procoreProjectId.toString() === quiet).map((l) => l.module)).toEqual(["SAFETY"]);
-    expect(await counts(account.id)).toMatchObject({ projects: 2, subscriptions: 2, customers: 1 });
+  it("two admins clicking checkout for the same project at once: one goes ahead, the other gets 409", async () => {
+    const { account, owner, procoreIds } = await seedAccount(["Race Tower"]);
+    const admin = await addMember(account.id, "ADMIN");
+    for (const person of [owner, admin]) await openDraft(account.id, person.id, [pick(procoreIds[0], { planner: true })]);
+    const results = await Promise.allSettled([startCheckout(account, owner, "MONTH"), startCheckout(account, admin, "MONTH")]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { status: 409 } });
+  });
+
+  it("a checkout paid a moment ago, not granted yet, still holds its projects", async () => {
+    const { account, owner, procoreIds } = await seedAccount(["Just Paid Tower"]);
+    const admin = await addMember(account.id, "ADMIN");
+    for (const person of [owner, admin]) await openDraft(account.id, person.id, [pick(procoreIds[0], { safety: true })]);
+    sandbox.hold(true);
+    await startCheckout(account, owner, "MONTH");
+    expect((await sandbox.pay(await latestSessionId(account.id, owner.id))).status).toBe(200);
+    await expect(startCheckout(account, admin, "MONTH")).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining("Just Paid Tower was paid for in another checkout a moment ago"),
+    });
+  });
+
+  it("checkout.session.expired marks the checkout expired", async () => {
+    const { account, sessionId } = await checkoutStarted(["Abandoned Depot"], ([id]) => [pick(id, { planner: true })]);
+    await stripe().checkout.sessions.expire(sessionId);
+    await waitFor(() => sandbox.deliveries.find((d) => d.type === "checkout.session.expired" && d.objectId === sessionId));
+    expect((await db().selectionDraft.findUniqueOrThrow({ where: { checkoutSessionId: sessionId } })).status).toBe("EXPIRED");
+    expect(await counts(account.id)).toMatchObject({ projects: 0, licences: 0, subscriptions: 0 });
   });
 });
 

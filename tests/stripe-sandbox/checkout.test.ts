@@ -101,6 +101,31 @@ describe("checkout sessions", () => {
       .catch((e: unknown) => e);
     expect(missing).toMatchObject({ statusCode: 400, code: "resource_missing", param: "line_items[0][price]" });
   });
+
+  it("expires an open session on request: the event is sent, the page refuses payment, and a second expire is refused", async () => {
+    const session = await createSession();
+    const expired = await sandbox.stripe.checkout.sessions.expire(session.id);
+    expect(expired).toMatchObject({ id: session.id, status: "expired", payment_status: "unpaid", subscription: null });
+    expect((await sandbox.stripe.checkout.sessions.retrieve(session.id)).status).toBe("expired");
+    const event = await waitFor(() => receiver.accepted().find((e) => e.type === "checkout.session.expired"));
+    expect((event.data.object as Stripe.Checkout.Session).id).toBe(session.id);
+
+    const page = await fetch(session.url!);
+    expect(await page.text()).toContain("This Checkout Session has expired");
+    const refused = await pay(session.url!, "4242424242424242");
+    expect(refused.status).toBe(409);
+    await expect(sandbox.stripe.checkout.sessions.expire(session.id)).rejects.toMatchObject({ type: "StripeInvalidRequestError", statusCode: 400 });
+    expect((await sandbox.stripe.subscriptions.list({ customer: customer.id })).data).toHaveLength(0);
+  });
+
+  it("takes expires_at between 30 minutes and 24 hours ahead", async () => {
+    const base = { mode: "subscription" as const, customer: customer.id, line_items: [{ price: priceIds.smartapp_planner_monthly, quantity: 1 }], success_url: SUCCESS_URL };
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    expect((await sandbox.stripe.checkout.sessions.create({ ...base, expires_at: inAnHour })).expires_at).toBe(inAnHour);
+    for (const expires_at of [inAnHour - 3600 + 60, inAnHour + 24 * 3600]) {
+      await expect(sandbox.stripe.checkout.sessions.create({ ...base, expires_at })).rejects.toMatchObject({ statusCode: 400, param: "expires_at" });
+    }
+  });
 });
 
 describe("hosted checkout page", () => {

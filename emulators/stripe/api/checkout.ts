@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyMetadata, validateCheckoutPrices } from "../billing";
+import { applyMetadata, expireCheckout, expireIfDue, validateCheckoutPrices } from "../billing";
 import { invalidRequest, ParamError } from "../errors";
 import { formBool, formInt, formList, formMetadata, parseParams } from "../form";
 import { renderCheckoutLineItem, renderCheckoutSession } from "../render";
@@ -19,6 +19,7 @@ const createParams = z.strictObject({
   client_reference_id: z.string().max(200).optional(),
   metadata: formMetadata.optional(),
   subscription_data: z.strictObject({ metadata: formMetadata.optional() }).optional(),
+  expires_at: formInt.optional(),
   // Accepted because apps commonly send them; they only shape Stripe's own payment page.
   payment_method_types: formList(z.string()).optional(),
   allow_promotion_codes: formBool.optional(),
@@ -58,10 +59,13 @@ export const checkoutRoutes: ApiRoute[] = [
         input.line_items.map((li) => li.price),
       );
       const created = now();
+      if (input.expires_at !== undefined && (input.expires_at < created + 30 * 60 || input.expires_at > created + DAY)) {
+        throw invalidRequest("The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.", { param: "expires_at" });
+      }
       const session: CheckoutSessionRecord = {
         id: newId("cs_test", 58),
         created,
-        expiresAt: created + DAY,
+        expiresAt: input.expires_at ?? created + DAY,
         customer: customer?.id ?? null,
         customerEmail: input.customer_email ?? null,
         clientReferenceId: input.client_reference_id ?? null,
@@ -83,7 +87,16 @@ export const checkoutRoutes: ApiRoute[] = [
   {
     method: "GET",
     path: "/v1/checkout/sessions/:id",
-    handler: ({ sandbox, path }) => renderCheckoutSession(sandbox, sandbox.store.need("checkoutSessions", path.id)),
+    handler: ({ sandbox, path }) => renderCheckoutSession(sandbox, expireIfDue(sandbox, sandbox.store.need("checkoutSessions", path.id))),
+  },
+  {
+    method: "POST",
+    path: "/v1/checkout/sessions/:id/expire",
+    handler: ({ sandbox, path, request }) => {
+      const session = expireIfDue(sandbox, sandbox.store.need("checkoutSessions", path.id));
+      expireCheckout(sandbox, session, request);
+      return renderCheckoutSession(sandbox, session);
+    },
   },
   {
     method: "GET",
@@ -102,7 +115,7 @@ export const checkoutRoutes: ApiRoute[] = [
     path: "/v1/checkout/sessions",
     handler: ({ sandbox, params }) => {
       const { customer, subscription, status, ...page } = parseParams(listParams, params);
-      const sessions = [...sandbox.store.checkoutSessions.values()].filter(
+      const sessions = [...sandbox.store.checkoutSessions.values()].map((s) => expireIfDue(sandbox, s)).filter(
         (s) =>
           (customer === undefined || s.customer === customer) &&
           (subscription === undefined || s.subscription === subscription) &&
