@@ -4,6 +4,7 @@ import { log } from "@/lib/log";
 import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
 import { ReconnectNeededError } from "@/lib/procore/errors";
 import type { TokenSet } from "@/lib/procore/oauth";
+import type { ProcoreClientFactory } from "@/lib/sync";
 import { DbTokenStore } from "./connection-store";
 
 function procoreConfig() {
@@ -27,6 +28,31 @@ export async function procoreFor(userId: string, procoreCompanyId?: bigint | str
     companyId: procoreCompanyId?.toString(),
     logger: log,
   });
+}
+
+/**
+ * The Procore client that background work on a project (syncs, publishing the plan board) acts through: scoped to the
+ * project's company, through the active connection of one of the account's owners or admins, the most recently
+ * refreshed first. No schema change, and a person who leaves or disconnects is passed over.
+ */
+export function procoreForProject(projectId: string): ProcoreClientFactory {
+  return async ({ onRateLimitWait }) => {
+    const { accountId, account } = await db().project.findUniqueOrThrow({ where: { id: projectId }, include: { account: true } });
+    const connection = await db().procoreConnection.findFirst({
+      where: { status: "ACTIVE", user: { memberships: { some: { accountId, role: { in: ["OWNER", "ADMIN"] } } } } },
+      orderBy: { updatedAt: "desc" },
+      select: { id: true },
+    });
+    if (!connection) throw new ReconnectNeededError("No owner or admin of this account has an active Procore connection: one of them should sign in with Procore again");
+    return createProcoreClient({
+      ...procoreConfig(),
+      tokenStore: new DbTokenStore(connection.id),
+      connectionId: connection.id,
+      companyId: String(account.procoreCompanyId),
+      logger: log,
+      onRateLimitWait,
+    });
+  };
 }
 
 /** A client for tokens not stored yet (the sign-in callback reads the profile with them). */

@@ -1,14 +1,12 @@
 import { createHash } from "node:crypto";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
-import { DbTokenStore } from "@/lib/auth/connection-store";
-import { procoreConfig } from "@/lib/auth/procore";
+import { procoreForProject } from "@/lib/auth/procore";
 import { db } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
 import { SyncEntity, SyncTrigger, type SyncRunStatus } from "@/lib/generated/prisma/enums";
 import { log } from "@/lib/log";
-import { createProcoreClient, ReconnectNeededError } from "@/lib/procore";
-import { runSync, type ProcoreClientFactory } from "@/lib/sync";
+import { runSync } from "@/lib/sync";
 import { dueSyncs } from "@/lib/sync/settings";
 import { syncsForEvent, type ProcoreEvent } from "@/lib/sync/webhooks";
 import { jobSender } from "./queue";
@@ -28,8 +26,7 @@ import { jobSender } from "./queue";
  *                   job with that id while it keeps the first (12 h after it finished, pg-boss's archive delay, which
  *                   is as long as Procore retries a delivery), so a redelivered event is dropped.
  *
- * Which Procore connection a sync uses: the account's owners and admins with an active connection, the most recently
- * refreshed first (`syncConnection`). No schema change, and a person who leaves or disconnects is passed over.
+ * Which Procore connection a sync uses: one of the account's owners or admins, as `procoreForProject` picks it.
  */
 
 export const SYNC_QUEUES = { sync: "sync", scheduler: "sync-scheduler", procoreEvent: "procore-event" } as const;
@@ -121,32 +118,6 @@ export async function requestSync(projectId: string, entity: SyncEntity): Promis
 
 // ---------------------------------------------------------------- running a sync
 
-/** The connection syncs of this account act through; null when no owner or admin has an active one. */
-function syncConnection(accountId: string) {
-  return db().procoreConnection.findFirst({
-    where: { status: "ACTIVE", user: { memberships: { some: { accountId, role: { in: ["OWNER", "ADMIN"] } } } } },
-    orderBy: { updatedAt: "desc" },
-    select: { id: true },
-  });
-}
-
-/** The engine's Procore client for a project: its company, through `syncConnection`. */
-function procoreForSync(projectId: string): ProcoreClientFactory {
-  return async ({ onRateLimitWait }) => {
-    const { accountId, account } = await db().project.findUniqueOrThrow({ where: { id: projectId }, include: { account: true } });
-    const connection = await syncConnection(accountId);
-    if (!connection) throw new ReconnectNeededError("No owner or admin of this account has an active Procore connection: one of them should sign in with Procore again");
-    return createProcoreClient({
-      ...procoreConfig(),
-      tokenStore: new DbTokenStore(connection.id),
-      connectionId: connection.id,
-      companyId: String(account.procoreCompanyId),
-      logger: log,
-      onRateLimitWait,
-    });
-  };
-}
-
 /**
  * Runs one sync job. Only a run that is still QUEUED is handed to the engine by id; a run that has started is left
  * to the engine's claim, which resumes it only when it is stale, so a retried or expired job never takes over a run
@@ -160,7 +131,7 @@ export async function runSyncJob(job: SyncJob): Promise<void> {
     if (queued) await db().syncRun.update({ where: { id: queued.id }, data: { status: "FAILED", finishedAt: new Date(), error: "Skipped: Procore sync was switched off" } });
     return;
   }
-  const result = await runSync({ projectId, entity, trigger, full, runId: queued?.id, procore: procoreForSync(projectId) });
+  const result = await runSync({ projectId, entity, trigger, full, runId: queued?.id, procore: procoreForProject(projectId) });
   log.info({ projectId, entity, trigger, ...result }, "sync job done");
 }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { procoreForProject } from "@/lib/auth/procore";
 import { db } from "@/lib/db";
 import type { ProcoreClient, ScheduleTaskSyncItem } from "@/lib/procore";
 import { createTask, deleteTask, getBoard, taskCreateSchema, updateTask, type PlanTaskView } from "@/lib/planner/board";
-import { publishProcore } from "@/lib/planner/procore";
 import { publishHistory, runPublish, startPublish } from "@/lib/planner/publish";
 import { originIdOf } from "@/lib/planner/publish-plan";
 import { createCompany, companyCreateSchema } from "@/lib/project-data/companies";
@@ -31,7 +31,7 @@ afterAll(() => sb?.stop());
 /** A factory like the route's, whose client also tells us each sync call's items. */
 function observed(projectId: string, onSync: (items: readonly ScheduleTaskSyncItem[]) => void | Promise<void>): ProcoreClientFactory {
   return async (hooks) => {
-    const client: ProcoreClient = await publishProcore(projectId)(hooks);
+    const client: ProcoreClient = await procoreForProject(projectId)(hooks);
     const sync = client.schedule.sync;
     client.schedule.sync = async (procoreProjectId, items) => {
       await onSync(items);
@@ -41,7 +41,7 @@ function observed(projectId: string, onSync: (items: readonly ScheduleTaskSyncIt
   };
 }
 
-async function publish(projectId: string, procore: ProcoreClientFactory = publishProcore(projectId)) {
+async function publish(projectId: string, procore: ProcoreClientFactory = procoreForProject(projectId)) {
   const { run, started } = await startPublish(projectId);
   expect(started).toBe(true);
   await runPublish(run.id, procore);
@@ -188,7 +188,7 @@ describe("runs", () => {
     const next = await startPublish(projectId);
     expect(next.started).toBe(true);
     expect(await db().publishRun.findUniqueOrThrow({ where: { id: first.run.id } })).toMatchObject({ status: "FAILED", error: expect.stringContaining("Interrupted") });
-    await runPublish(next.run.id, publishProcore(projectId));
+    await runPublish(next.run.id, procoreForProject(projectId));
   });
 
   it("without an owner's or admin's Procore connection the run fails and says why", async () => {
