@@ -18,7 +18,7 @@ import { createUser } from "../support/factories";
  * checks `expectInSync`: both sides hold the same records, each linked exactly once, nothing duplicated on either
  * side, and each record carries the values of the side it came from.
  *
- * The engine's Procore client is built as the worker builds it (lib/jobs/sync-jobs.ts `procoreForSync`): the
+ * The engine's Procore client is built as the worker builds it (lib/auth/procore.ts `procoreForProject`): the
  * account owner's stored connection (DbTokenStore), the company's id, and the run's rate-limit hook.
  */
 
