@@ -163,17 +163,32 @@ export async function fanOutProcoreEvent(boss: PgBoss, event: ProcoreEvent): Pro
 
 // ---------------------------------------------------------------- worker registration
 
+/**
+ * One job at a time, like `boss.work`, but without its pause between jobs. pg-boss sleeps the polling interval after
+ * every fetch, even one that found a job, so a queue drains at one job per interval per worker (0.5/s at 2 s).
+ * Waking the worker when a job ends makes it fetch the next at once; it sleeps only when the queue is empty. Each job
+ * still completes, or fails and is retried, on its own.
+ */
+async function workWithoutPause<T extends object>(boss: PgBoss, queue: string, pollingIntervalSeconds: number, handler: (data: T) => Promise<void>) {
+  const workerId: Promise<string> = boss.work<T>(queue, { pollingIntervalSeconds }, async ([job]) => {
+    try {
+      await handler(job!.data);
+    } finally {
+      boss.notifyWorker(await workerId);
+    }
+  });
+  await workerId;
+}
+
 /** Called once by each worker (lib/jobs/worker.ts): the sync queues, their handlers and the scheduler's cron. */
 export async function registerSyncJobs(boss: PgBoss, opts: { pollingIntervalSeconds: number }): Promise<void> {
   const { pollingIntervalSeconds } = opts;
   await ensureSyncQueues(boss);
-  for (let i = 0; i < SYNC_CONCURRENCY; i++) {
-    await boss.work<SyncJob>(SYNC_QUEUES.sync, { pollingIntervalSeconds }, async ([job]) => runSyncJob(job!.data));
-  }
+  for (let i = 0; i < SYNC_CONCURRENCY; i++) await workWithoutPause(boss, SYNC_QUEUES.sync, pollingIntervalSeconds, runSyncJob);
   await boss.work(SYNC_QUEUES.scheduler, { pollingIntervalSeconds }, async () => {
     await enqueueDueSyncs(boss);
   });
-  await boss.work<ProcoreEvent>(SYNC_QUEUES.procoreEvent, { pollingIntervalSeconds }, async ([job]) => fanOutProcoreEvent(boss, job!.data));
+  await workWithoutPause<ProcoreEvent>(boss, SYNC_QUEUES.procoreEvent, pollingIntervalSeconds, (event) => fanOutProcoreEvent(boss, event));
   // Cluster-wide: pg-boss's cron makes one job per tick however many workers run.
   await boss.schedule(SYNC_QUEUES.scheduler, SCHEDULER_CRON, {}, { tz: "UTC", singletonKey: SYNC_QUEUES.scheduler });
 }

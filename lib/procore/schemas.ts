@@ -14,6 +14,14 @@ import { z } from "zod";
 export const procoreId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
 export type ProcoreId = string;
 
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** An id that becomes a database key (bigint): 1 to 2^63 − 1, in its canonical digits (no sign, no leading zero). */
+export const storableProcoreId = procoreId.refine(
+  (id) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= INT64_MAX,
+  "must be a positive 64-bit integer (1 to 9223372036854775807)",
+);
+
 const optionalId = procoreId.nullish().transform((v) => v ?? null);
 const text = z.string().nullish().transform((v) => v ?? null);
 const flag = z.boolean().nullish().transform((v) => v ?? null);

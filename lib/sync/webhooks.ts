@@ -4,7 +4,7 @@ import { db, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { HttpError } from "@/lib/errors";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
-import { procoreId } from "@/lib/procore/schemas";
+import { storableProcoreId } from "@/lib/procore/schemas";
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/security/text";
 
 /*
@@ -13,18 +13,19 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/security/text";
  * triggers (an incremental sync of the affected entity, once per event id) is lib/jobs/sync-jobs.ts.
  */
 
-// The event becomes a job's JSON: text jsonb cannot hold is a bad request, not a crash.
+// The event becomes a job's JSON and its ids bigint query values: text jsonb cannot hold, or an id bigint cannot, is a
+// bad request here rather than a job that fails on every retry.
 const text = z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 const eventSchema = z
   .object({
-    id: procoreId,
+    id: storableProcoreId,
     api_version: text,
     event_type: text,
     resource_name: text,
-    resource_id: procoreId,
-    company_id: procoreId.nullish(),
-    project_id: procoreId.nullish(),
+    resource_id: storableProcoreId,
+    company_id: storableProcoreId.nullish(),
+    project_id: storableProcoreId.nullish(),
     metadata: z.object({ source_application_id: text.nullish() }).nullish(),
   })
   .transform((e) => ({
@@ -55,8 +56,10 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * Authenticates and parses one delivery: 401 without our secret, 400 when the body is not a v2 event. Returns null
- * for events with nothing to do: our own writes coming back (no echo) and resources we do not sync.
+ * Authenticates and parses one delivery: 401 without our secret, 400 with field messages when the body is not a v2
+ * event. Returns null for events with nothing to do: our own writes coming back (no echo) and resources we do not
+ * sync; those are answered 2xx, because Procore pauses every delivery to the endpoint after a non-2xx answer and
+ * retries it for 12 hours. A 400 is kept for bodies Procore does not send, where its delivery log is what shows it.
  */
 export function readProcoreEvent(authorization: string | null, body: string): ProcoreEvent | null {
   if (authorization === null || !sameSecret(authorization, env().procore.webhookSecret)) {

@@ -14,7 +14,7 @@ import {
 } from "@/lib/procore/errors";
 import { parseLinkHeader } from "@/lib/procore/http";
 import { backoffDelay, parseRateLimitHeaders, parseRetryAfter } from "@/lib/procore/rate-limit";
-import { procoreId, toWire, wireId } from "@/lib/procore/schemas";
+import { procoreId, storableProcoreId, toWire, wireId } from "@/lib/procore/schemas";
 
 const context = { method: "GET", path: "/rest/v1.0/vendors" };
 
@@ -157,6 +157,12 @@ describe("ids", () => {
     expect(procoreId.safeParse(2 ** 53 + 2).success).toBe(false); // would already be rounded: refuse, don't guess
     expect(wireId("5000000123")).toBe(5_000_000_123);
     expect(() => wireId("12a")).toThrow(RangeError);
+  });
+
+  it("takes as a database key only an id from 1 to 2^63 − 1 in canonical digits", () => {
+    expect(storableProcoreId.parse(5_000_000_123)).toBe("5000000123");
+    expect(storableProcoreId.parse("9223372036854775807")).toBe("9223372036854775807");
+    for (const id of [0, "0", "9223372036854775808", "12345678901234567890", "007", -1, 1.5]) expect(storableProcoreId.safeParse(id).success, String(id)).toBe(false);
   });
 
   it("converts camelCase inputs to Procore's snake_case and drops undefined", () => {

@@ -246,6 +246,33 @@ describe("POST /api/procore/webhook", () => {
     expect((await invalid.json()).fields).toMatchObject({ id: [expect.any(String)], resource_name: [expect.any(String)] });
   });
 
+  it("answers 400 with the field's message, and queues nothing, for an id that is not a positive 64-bit integer", async () => {
+    const queuedBefore = (await jobs(SYNC_QUEUES.procoreEvent)).length;
+    const beyondBigint = await deliver(event({ resource_id: "9223372036854775808" }));
+    expect(beyondBigint.status).toBe(400);
+    expect(await beyondBigint.json()).toEqual({ error: "Invalid request", fields: { resource_id: ["must be a positive 64-bit integer (1 to 9223372036854775807)"] } });
+    const malformed: Record<string, unknown>[] = [
+      { resource_id: "123456789012345678901" },
+      { resource_id: 2 ** 53 + 2 },
+      { company_id: 0 },
+      { company_id: "0" },
+      { project_id: -4400000040 },
+      { project_id: "-4400000040" },
+      { project_id: 4400000040.5 },
+      { project_id: "0044" },
+      { id: "99999999999999999999" },
+    ];
+    for (const fields of malformed) {
+      const res = await deliver(event(fields));
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+      expect((await res.json()).fields, JSON.stringify(fields)).toEqual({ [Object.keys(fields)[0]!]: [expect.any(String)] });
+    }
+    expect(await jobs(SYNC_QUEUES.procoreEvent)).toHaveLength(queuedBefore);
+
+    const largest = event({ resource_id: "9223372036854775807", project_id: "9223372036854775807" });
+    expect(await (await deliver(largest)).json()).toEqual({ received: true, queued: true });
+  });
+
   it("ignores our own writes coming back and resources we do not sync", async () => {
     const echo = event({ metadata: { source_application_id: env().procore.clientId } });
     expect(await (await deliver(echo)).json()).toEqual({ received: true, queued: false });
