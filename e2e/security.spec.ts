@@ -185,8 +185,7 @@ function stripeSignature(payload: string, secret: string, timestamp = Math.floor
 
 /**
  * A Procore webhook event. By default of a resource Smartapp does not sync, so it is authenticated and parsed but queues
- * nothing: the worker drains the event queue one job per poll, and a backlog left here would delay the sync spec's
- * webhook by minutes.
+ * nothing: thousands of queued events would only make the worker busy while the other specs run.
  */
 const procoreEvent = (n: number | string, resource = "Budget Line Items") => ({
   id: String(n),
