@@ -22,8 +22,9 @@
 import { spawn } from "node:child_process";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
 import { db } from "@/lib/db";
-import { buildWorld, changeOnePercent, startDatabases, startSandbox, switchDatabase, type SandboxHandle, type Sizes, type World } from "./bench/sync-env";
+import { buildWorld, changeOnePercent, startDatabases, switchDatabase, type Sizes, type World } from "./bench/sync-env";
 import type { WorkerReport, WorkerTask } from "./bench/sync-worker";
+import { startSandbox, type Sandbox } from "./support/procore-sandbox";
 
 process.env.LOG_LEVEL ??= "warn";
 
@@ -111,8 +112,8 @@ function runWorker(task: WorkerTask): Promise<WorkerReport> {
   });
 }
 
-async function measure(sb: SandboxHandle, world: World, mode: WorkerTask["mode"], project: "a" | "b", phase: PhaseKey, changed: Parameters<typeof lowerBound>[1]): Promise<Measured> {
-  await sb.clearRequests();
+async function measure(sb: Sandbox, world: World, mode: WorkerTask["mode"], project: "a" | "b", phase: PhaseKey, changed: Parameters<typeof lowerBound>[1]): Promise<Measured> {
+  await sb.admin("DELETE", "/__admin/requests");
   const report = await runWorker({
     mode,
     entities: ENTITIES,
@@ -122,7 +123,7 @@ async function measure(sb: SandboxHandle, world: World, mode: WorkerTask["mode"]
     sandboxUrl: sb.url,
     connectionId: world.connectionId,
   });
-  const log = await sb.requests();
+  const log = await sb.requests((r) => r.path.startsWith("/rest/")); // API calls, not OAuth
   const gets = log.filter((r) => r.method === "GET").length;
   const byEndpoint = new Map<string, number>();
   for (const r of log) {
@@ -133,7 +134,7 @@ async function measure(sb: SandboxHandle, world: World, mode: WorkerTask["mode"]
 }
 
 /** Smartapp and Procore hold the same number of records per entity (a cheap check that a pass really synced). */
-async function checkCounts(sb: SandboxHandle, world: World, project: "a" | "b"): Promise<string> {
+async function checkCounts(sb: Sandbox, world: World, project: "a" | "b"): Promise<string> {
   const pid = world.procoreProjects[project];
   const projectId = world.projects[project];
   // Everyone the benchmark puts on a project is active: memberships count the people.

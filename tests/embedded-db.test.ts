@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded";
-import { freePort } from "./support/processes";
+import { freePort } from "@/scripts/support/processes";
 
 // The embedded PGlite serves several pooled connections over one PostgreSQL session: statements of
 // different connections must never interleave, even when one of them fails midway.

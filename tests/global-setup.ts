@@ -1,26 +1,16 @@
 // One freshly migrated database per test run, so tests never see each other's or the developer's data:
 // TEST_DATABASE_URL → that (test-only) database, wiped; DATABASE_URL → a new throwaway database on that
 // server, dropped afterwards; neither → an in-memory PGlite served on a loopback socket.
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDeploy } from "../lib/db/migrate";
-import { freePort } from "./support/processes";
+import { runSql } from "../scripts/support/databases";
+import { freePort } from "../scripts/support/processes";
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: "postgres" | "pglite";
-  }
-}
-
-async function admin(url: string, sql: string[]) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const q of sql) await client.query(q);
-  } finally {
-    await client.end();
   }
 }
 
@@ -30,15 +20,15 @@ export default async function setup(project: TestProject) {
   let teardown: () => Promise<void> = async () => undefined;
   if (process.env.TEST_DATABASE_URL) {
     url = process.env.TEST_DATABASE_URL;
-    await admin(url, ["DROP SCHEMA IF EXISTS public CASCADE", "DROP SCHEMA IF EXISTS pgboss CASCADE", "CREATE SCHEMA public"]);
+    await runSql(url, ["DROP SCHEMA IF EXISTS public CASCADE", "DROP SCHEMA IF EXISTS pgboss CASCADE", "CREATE SCHEMA public"]);
   } else if (process.env.DATABASE_URL) {
     const base = new URL(process.env.DATABASE_URL);
     const name = `smartapp_test_${process.pid}_${Date.now()}`;
-    await admin(base.toString(), [`CREATE DATABASE "${name}"`]);
+    await runSql(base.toString(), [`CREATE DATABASE "${name}"`]);
     const u = new URL(base);
     u.pathname = `/${name}`;
     url = u.toString();
-    teardown = () => admin(base.toString(), [`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]);
+    teardown = () => runSql(base.toString(), [`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]);
   } else {
     const embedded = await startEmbeddedPostgres({ port: await freePort() });
     url = embedded.url;

@@ -1,85 +1,16 @@
 /*
- * The sync benchmark's surroundings: a throwaway database, the Procore sandbox in its own process, a signed-in
- * account owner, and the data on both sides. Copied from the test helpers where needed (scripts never import tests/).
+ * The sync benchmark's surroundings: a throwaway database, a signed-in account owner, and the data on both sides of
+ * the Procore sandbox (scripts/support starts it, as for the tests).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import pg from "pg";
 import { saveConnection } from "@/lib/auth/connection-store";
 import { db } from "@/lib/db";
 import { migrateDeploy } from "@/lib/db/migrate";
-import { authorizeUrl, exchangeCode, type OAuthConfig, type TokenSet } from "@/lib/procore/oauth";
-
-export const CLIENT_ID = "smartapp-dev-client";
-export const CLIENT_SECRET = "smartapp-dev-secret";
-const REDIRECT_URI = "http://localhost:3000/api/auth/callback/procore";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-export interface Child {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-  stop: () => Promise<void>;
-}
-
-/** A TypeScript entry in its own Node process (through tsx), ready once `readyPath` answers or `readyLine` is printed. */
-export async function startTs(
-  entry: string,
-  env: Record<string, string>,
-  ready: { path?: string; line?: RegExp } = { path: "/health" },
-  nodeArgs: string[] = [],
-): Promise<Child> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let out = "";
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited ${child.exitCode}:\n${out}`);
-    if (ready.line && ready.line.test(out)) break;
-    if (ready.path) {
-      try {
-        if ((await fetch(url + ready.path)).ok) break;
-      } catch {
-        /* not listening yet */
-      }
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`${entry} not ready:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
-      }),
-  };
-}
+import { runSql } from "../support/databases";
+import { startTsProcess } from "../support/processes";
+import type { Sandbox } from "../support/procore-sandbox";
+import { signIn } from "../support/procore-sign-in";
 
 // ---------------------------------------------------------------- databases
 
@@ -98,16 +29,6 @@ async function canConnect(url: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function adminSql(url: string, sql: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const q of sql) await client.query(q);
-  } finally {
-    await client.end();
   }
 }
 
@@ -130,21 +51,21 @@ export async function startDatabases(): Promise<Databases> {
       u.pathname = `/${name}`;
       return u.toString();
     };
-    await adminSql(base, [`CREATE DATABASE "${names[0]}"`]);
+    await runSql(base, [`CREATE DATABASE "${names[0]}"`]);
     await migrateDeploy(at(names[0]));
     // A copy of the migrated schema: the template must have no connections, which it has not.
-    await adminSql(base, [`CREATE DATABASE "${names[1]}" TEMPLATE "${names[0]}"`]);
+    await runSql(base, [`CREATE DATABASE "${names[1]}" TEMPLATE "${names[0]}"`]);
     // Throwaway data: commits need not wait for the disk (a commit's fsync costs ~3 ms on this kind of machine,
     // more than the query; every Prisma write is a commit). BENCH_SYNCHRONOUS_COMMIT=on measures with it.
     const syncCommit = process.env.BENCH_SYNCHRONOUS_COMMIT === "on" ? "on" : "off";
-    await adminSql(base, names.map((n) => `ALTER DATABASE "${n}" SET synchronous_commit = ${syncCommit}`));
+    await runSql(base, names.map((n) => `ALTER DATABASE "${n}" SET synchronous_commit = ${syncCommit}`));
     return {
       kind: `PostgreSQL (${new URL(base).host}, throwaway databases, synchronous_commit=${syncCommit})`,
       urls: [at(names[0]), at(names[1])],
-      stop: () => adminSql(base, names.map((n) => `DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`)),
+      stop: () => runSql(base, names.map((n) => `DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`)),
     };
   }
-  const servers = await Promise.all([0, 1].map(() => startTs("scripts/bench/sync-pglite.ts", {}, { line: /^ready postgresql:/m })));
+  const servers = await Promise.all([0, 1].map(() => startTsProcess({ entry: "scripts/bench/sync-pglite.ts", readyLine: /^ready postgresql:/m, timeoutMs: 60_000 })));
   const urls = servers.map((s) => /^ready (\S+)/m.exec(s.output())![1]!) as [string, string];
   for (const url of urls) await migrateDeploy(url);
   return { kind: "PGlite (in memory, one process per pass)", urls, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
@@ -158,126 +79,6 @@ export async function switchDatabase(url: string): Promise<void> {
   process.env.DATABASE_URL = url;
 }
 
-// ---------------------------------------------------------------- the sandbox
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  status: number;
-}
-
-export interface SandboxHandle {
-  url: string;
-  admin: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
-  /** API calls (not OAuth) logged since the last `clearRequests`. */
-  requests: () => Promise<LoggedRequest[]>;
-  clearRequests: () => Promise<void>;
-  stop: () => Promise<void>;
-}
-
-/** `nodeArgs`: e.g. BENCH_PROFILE's --cpu-prof, to see the sandbox's share of a phase. */
-export async function startSandbox(nodeArgs: string[] = []): Promise<SandboxHandle> {
-  const proc = await startTs(
-    "emulators/procore/main.ts",
-    { PROCORE_CLIENT_ID: CLIENT_ID, PROCORE_CLIENT_SECRET: CLIENT_SECRET, PROCORE_REDIRECT_URIS: REDIRECT_URI, PROCORE_SANDBOX_STATE_FILE: "" },
-    { path: "/health" },
-    nodeArgs,
-  );
-  const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${proc.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`admin ${method} ${path} → ${res.status}: ${text.slice(0, 500)}`);
-    return JSON.parse(text) as T;
-  };
-  return {
-    url: proc.url,
-    admin,
-    requests: async () => (await admin<LoggedRequest[]>("GET", "/__admin/requests")).filter((r) => r.path.startsWith("/rest/")),
-    clearRequests: async () => void (await admin("DELETE", "/__admin/requests")),
-    stop: proc.stop,
-  };
-}
-
-// ---------------------------------------------------------------- signing in (as a browser would)
-
-function attr(tag: string, name: string): string | undefined {
-  return new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
-}
-
-const unescapeHtml = (v: string) => v.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
-
-function readForm(html: string, byLabel: Record<string, string> = {}): { action: string; fields: Record<string, string> } {
-  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error(`No form on the page:\n${html.slice(0, 500)}`);
-  const action = unescapeHtml(attr(form[0].slice(0, form[0].indexOf(">") + 1), "action") ?? "");
-  const fields: Record<string, string> = {};
-  for (const [input] of form[1]!.matchAll(/<input\b[^>]*>/g)) {
-    const name = attr(input, "name");
-    if (name && attr(input, "type") === "hidden") fields[name] = unescapeHtml(attr(input, "value") ?? "");
-  }
-  for (const [label, value] of Object.entries(byLabel)) {
-    const id = new RegExp(`<label for="([^"]+)">${label}</label>`).exec(form[1]!)?.[1];
-    const input = id && new RegExp(`<input\\b[^>]*\\bid="${id}"[^>]*>`).exec(form[1]!)?.[0];
-    const name = input && attr(input, "name");
-    if (!name) throw new Error(`No input labelled "${label}"`);
-    fields[name] = value;
-  }
-  return { action, fields };
-}
-
-/** Signs admin@demo.test in through the sandbox's pages and exchanges the code, as the app's callback does. */
-export async function signIn(sandboxUrl: string): Promise<TokenSet> {
-  const config: OAuthConfig = { loginUrl: sandboxUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
-  const cookies = new Map<string, string>();
-  const go = async (url: string, form?: Record<string, string>) => {
-    const res = await fetch(new URL(url, sandboxUrl), {
-      method: form ? "POST" : "GET",
-      redirect: "manual",
-      headers: {
-        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-        ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-      },
-      body: form ? new URLSearchParams(form) : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const eq = pair!.indexOf("=");
-      cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
-    return res;
-  };
-  const follow = async (res: Response): Promise<{ res: Response; location?: URL }> => {
-    let current = res;
-    for (let hops = 0; hops < 10; hops++) {
-      const location = current.headers.get("location");
-      if (current.status < 300 || current.status >= 400 || !location) return { res: current };
-      const next = new URL(location, sandboxUrl);
-      if (next.origin !== new URL(sandboxUrl).origin) return { res: current, location: next };
-      current = await go(next.toString());
-    }
-    throw new Error("Too many redirects");
-  };
-  const state = `bench-${randomUUID()}`;
-  let page = await follow(await go(authorizeUrl(config, { redirectUri: REDIRECT_URI, state })));
-  let html = await page.res.text();
-  if (html.includes(">Sign in</button>")) {
-    const form = readForm(html, { Email: "admin@demo.test", Password: "demo" });
-    page = await follow(await go(form.action, form.fields));
-    html = await page.res.text();
-  }
-  const consent = readForm(html);
-  const allow = /<button\b[^>]*>Allow<\/button>/.exec(html)?.[0] ?? "";
-  const allowName = attr(allow, "name");
-  const answer = await follow(await go(consent.action, { ...consent.fields, ...(allowName ? { [allowName]: attr(allow, "value") ?? "" } : {}) }));
-  const code = answer.location?.searchParams.get("code");
-  if (!code) throw new Error(`Sign-in did not come back with a code (${answer.res.status})`);
-  return exchangeCode(config, { code, redirectUri: REDIRECT_URI });
-}
-
 // ---------------------------------------------------------------- the data
 
 export interface Sizes {
@@ -288,7 +89,7 @@ export interface Sizes {
 }
 
 export interface World {
-  sb: SandboxHandle;
+  sb: Sandbox;
   companyId: string;
   /** A: seeded in Procore. B: empty in Procore, seeded in Smartapp. */
   procoreProjects: { a: string; b: string };
@@ -303,7 +104,7 @@ export interface World {
  * person, projects A and B, and B's side seeded locally with the same volume under other names (the roles under
  * Procore's names: Procore's API cannot create roles).
  */
-export async function buildWorld(sb: SandboxHandle, sizes: Sizes): Promise<World> {
+export async function buildWorld(sb: Sandbox, sizes: Sizes): Promise<World> {
   await sb.admin("POST", "/__admin/config", { spikeLimit: 1_000_000_000, hourlyLimit: 1_000_000_000 });
   const seeded = await sb.admin<{ companyId: number; projectIds: number[] }>("POST", "/__admin/seed", {
     kind: "large",
@@ -321,7 +122,7 @@ export async function buildWorld(sb: SandboxHandle, sizes: Sizes): Promise<World
     await Promise.all(roleNames.slice(i, i + 25).map((name) => sb.admin("POST", "/__admin/records/roles", { company_id: companyId, name })));
   }
 
-  const tokens = await signIn(sb.url);
+  const tokens = await signIn({ sandboxUrl: sb.url });
   const user = await db().user.create({ data: { email: `bench-owner-${randomUUID()}@bench.test`, name: "Bench Owner" } });
   const account = await db().account.create({ data: { procoreCompanyId: BigInt(companyId), name: "Benchmark Builders LLC" } });
   await db().membership.create({ data: { accountId: account.id, userId: user.id, role: "OWNER" } });

@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
 import { createProcoreClient } from "@/lib/procore";
 import { runSync } from "@/lib/sync";
+import { oauthConfig } from "../support/procore-sign-in";
 import { naiveSync, type NaiveTarget } from "./sync-naive";
 
 export interface WorkerTask extends NaiveTarget {
@@ -47,10 +48,8 @@ async function main(): Promise<WorkerReport> {
       trigger: "MANUAL",
       procore: ({ onRateLimitWait }) =>
         createProcoreClient({
-          loginUrl: task.sandboxUrl,
+          ...oauthConfig({ sandboxUrl: task.sandboxUrl }),
           apiUrl: task.sandboxUrl,
-          clientId: "smartapp-dev-client",
-          clientSecret: "smartapp-dev-secret",
           tokenStore: new DbTokenStore(task.connectionId),
           connectionId: task.connectionId,
           companyId: task.companyId,

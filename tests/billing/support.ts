@@ -8,8 +8,8 @@ import { stripe } from "@/lib/billing/stripe";
 import { db } from "@/lib/db";
 import { saveDraft } from "@/lib/licensing/draft";
 import type { Selection } from "@/lib/licensing/rules";
+import { startTsProcess, type RunningProcess } from "@/scripts/support/processes";
 import { createAccount, createUser, procoreId } from "../support/factories";
-import { startTsProcess, type RunningProcess } from "../support/processes";
 
 const SECRET_KEY = "sk_test_billing_suite";
 const WEBHOOK_SECRET = "whsec_billing_suite_secret";

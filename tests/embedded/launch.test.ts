@@ -3,8 +3,8 @@ import { embeddedLaunch } from "@/app/(embedded)/procore/embedded/launch";
 import { saveConnection } from "@/lib/auth/connection-store";
 import type { SessionUser } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
-import { signIn } from "../procore-client/oauth-helper";
-import { startSandbox, type Sandbox } from "../procore-client/sandbox";
+import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { signIn } from "@/scripts/support/procore-sign-in";
 import { createAccount, createProject, createUser, procoreId } from "../support/factories";
 
 /*

@@ -8,7 +8,7 @@ import { originIdOf } from "@/lib/planner/publish-plan";
 import { createCompany, companyCreateSchema } from "@/lib/project-data/companies";
 import { createLocation, locationCreateSchema } from "@/lib/project-data/locations";
 import type { ProcoreClientFactory } from "@/lib/sync";
-import type { Sandbox } from "../procore-client/sandbox";
+import type { Sandbox } from "@/scripts/support/procore-sandbox";
 import { createAccount } from "../support/factories";
 import { licensedProject, restCalls, scheduledTasks, startPlannerSandbox, THIRD_PROJECTS } from "./support";
 

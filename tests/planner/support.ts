@@ -1,8 +1,8 @@
 import { saveConnection } from "@/lib/auth/connection-store";
 import { db } from "@/lib/db";
 import type { Module } from "@/lib/generated/prisma/enums";
-import { signIn } from "../procore-client/oauth-helper";
-import { startSandbox, type Sandbox } from "../procore-client/sandbox";
+import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { signIn } from "@/scripts/support/procore-sign-in";
 import { createUser } from "../support/factories";
 
 /*

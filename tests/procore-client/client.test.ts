@@ -3,8 +3,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppNotInstalledError, NotFoundError, OAuthError, ReconnectNeededError, ValidationError, type ProcoreClient } from "@/lib/procore";
 import { clientCredentials, exchangeCode, refreshTokens, revoke, tokenInfo } from "@/lib/procore/oauth";
-import { authorizationCode, oauthConfig, REDIRECT_URI } from "./oauth-helper";
-import { connect, demoCompanies, startSandbox, type Sandbox } from "./sandbox";
+import { REDIRECT_URI, startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { authorizationCode, oauthConfig } from "@/scripts/support/procore-sign-in";
+import { connect, demoCompanies } from "./sandbox";
 
 // Integration: the typed client against the local Procore sandbox over HTTP (demo seed).
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ReconnectNeededError, UnauthorizedError, type ProcoreClient } from "@/lib/procore";
-import { cappedSleep, connect, startSandbox, type Sandbox } from "./sandbox";
+import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { cappedSleep, connect } from "./sandbox";
 
 // Integration: the client against the sandbox with faults on. 2,500 vendors in a company of their own.
 

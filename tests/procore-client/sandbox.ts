@@ -1,56 +1,8 @@
 import { createProcoreClient, type ProcoreClient, type ProcoreClientConfig } from "@/lib/procore";
 import type { TokenSet } from "@/lib/procore/oauth";
 import type { TokenStore } from "@/lib/procore/tokens";
-import { startTsProcess, type RunningProcess } from "../support/processes";
-import { oauthConfig, signIn } from "./oauth-helper";
-
-/** What the sandbox's `/__admin/requests` log holds for each OAuth and API call. */
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  ms: number;
-  at: string;
-  tokenClientId: string | null;
-}
-
-export interface Sandbox {
-  url: string;
-  stop: () => Promise<void>;
-  admin: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
-  requests: (filter?: (r: LoggedRequest) => boolean) => Promise<LoggedRequest[]>;
-}
-
-/** A fresh Procore sandbox on its own port (demo seed), reached only over HTTP like the app reaches Procore. */
-export async function startSandbox(env: Record<string, string> = {}): Promise<Sandbox> {
-  const proc: RunningProcess = await startTsProcess({
-    entry: "emulators/procore/main.ts",
-    env: {
-      PROCORE_CLIENT_ID: "smartapp-dev-client",
-      PROCORE_CLIENT_SECRET: "smartapp-dev-secret",
-      PROCORE_REDIRECT_URIS: "http://localhost:3000/api/auth/callback/procore",
-      PROCORE_SANDBOX_STATE_FILE: "",
-      ...env,
-    },
-  });
-  const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${proc.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`admin ${method} ${path} → ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-  return {
-    url: proc.url,
-    stop: proc.stop,
-    admin,
-    requests: async (filter = () => true) => (await admin<LoggedRequest[]>("GET", "/__admin/requests")).filter(filter),
-  };
-}
+import type { Sandbox } from "@/scripts/support/procore-sandbox";
+import { oauthConfig, signIn } from "@/scripts/support/procore-sign-in";
 
 /** The two companies the demo login belongs to, with the app installed in both. */
 export async function demoCompanies(sb: Sandbox, client: ProcoreClient): Promise<{ demo: string; second: string }> {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/processes.ts";
+import { freePort } from "../../scripts/support/processes.ts";
+import type { LoggedRequest } from "../../scripts/support/procore-sandbox.ts";
 import { CLIENT_ID, ENTRY, IDS, sleep, startSandbox, type SandboxClient } from "./helpers.ts";
 
 let sb: SandboxClient;
@@ -8,16 +9,6 @@ beforeAll(async () => {
   sb = await startSandbox();
 });
 afterAll(() => sb?.stop());
-
-interface Logged {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  ms: number;
-  at: string;
-  tokenClientId: string | null;
-}
 
 describe("reset and seeds", () => {
   it("resets to the demo seed or to empty, clearing the request log and faults", async () => {
@@ -137,7 +128,7 @@ describe("request log", () => {
     await sb.admin("POST", "/install", { companyId: IDS.demo, app: "planner" });
     const token = await sb.serviceToken();
     await sb.api(token, `/projects?company_id=${IDS.demo}&per_page=2`);
-    const log = await sb.admin<Logged[]>("GET", "/requests");
+    const log = await sb.admin<LoggedRequest[]>("GET", "/requests");
     expect(log.map((r) => [r.method, r.path, r.status, r.tokenClientId])).toEqual([
       ["POST", "/oauth/token", 200, CLIENT_ID],
       ["GET", "/rest/v1.0/projects", 200, CLIENT_ID],

@@ -1,4 +1,4 @@
-import { startTsProcess, type RunningProcess } from "../support/processes.ts";
+import { startTsProcess, type RunningProcess } from "../../scripts/support/processes.ts";
 
 /** Defaults of emulators/procore/main.ts and the ids of its demo seed (see emulators/procore/README.md). */
 export const CLIENT_ID = "smartapp-dev-client";

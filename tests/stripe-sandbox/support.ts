@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { createStripeClient, ensureCatalogue } from "@/lib/billing/stripe-client";
-import { startTsProcess, type RunningProcess } from "../support/processes";
+import { startTsProcess, type RunningProcess } from "@/scripts/support/processes";
 
 export const SECRET_KEY = "sk_test_sandbox_suite";
 export const WEBHOOK_SECRET = "whsec_sandbox_suite_secret";

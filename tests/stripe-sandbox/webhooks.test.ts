@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freePort } from "../support/processes";
+import { freePort } from "@/scripts/support/processes";
 import {
   checkedOutSubscription,
   seedCustomer,

@@ -6,7 +6,7 @@ import { runSync, type RunSyncResult } from "@/lib/sync";
 import { nameKey, pathKey } from "@/lib/sync/policy";
 import { saveProcoreSettings } from "@/lib/sync/settings";
 import { readProcoreEvent, syncsForEvent } from "@/lib/sync/webhooks";
-import { freePort } from "../support/processes";
+import { freePort } from "@/scripts/support/processes";
 import { DEMO_COMPANY, ENTITIES, expectInSync, expectQuiet, finished, startFaultSandbox, type FaultEnv } from "./support";
 
 /*

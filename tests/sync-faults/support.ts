@@ -7,8 +7,8 @@ import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
 import type { Sleep } from "@/lib/procore/rate-limit";
 import { runSync, type RunSyncOptions, type RunSyncResult } from "@/lib/sync";
 import { emailKey, nameKey, pathKey } from "@/lib/sync/policy";
-import { oauthConfig, signIn } from "../procore-client/oauth-helper";
-import { startSandbox, type Sandbox } from "../procore-client/sandbox";
+import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { oauthConfig, signIn } from "@/scripts/support/procore-sign-in";
 import { createUser } from "../support/factories";
 
 /*

@@ -10,8 +10,8 @@ import { enqueueDueSyncs, ensureSyncQueues, fanOutProcoreEvent, registerSyncJobs
 import { entityOfSlug, syncStatus } from "@/lib/project-data/sync-status";
 import { dueSyncs, getProcoreSettings, saveProcoreSettings, type ProcoreSettings } from "@/lib/sync/settings";
 import type { ProcoreEvent } from "@/lib/sync/webhooks";
-import { signIn } from "../procore-client/oauth-helper";
-import { startSandbox, type Sandbox } from "../procore-client/sandbox";
+import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { signIn } from "@/scripts/support/procore-sign-in";
 import { createUser } from "../support/factories";
 
 /*

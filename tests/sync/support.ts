@@ -2,8 +2,9 @@ import { db } from "@/lib/db";
 import type { SyncDirection, SyncEntity } from "@/lib/generated/prisma/enums";
 import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
 import { runSync, type RunSyncOptions } from "@/lib/sync";
-import { connect, demoCompanies, startSandbox, type Sandbox } from "../procore-client/sandbox";
-import { oauthConfig } from "../procore-client/oauth-helper";
+import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
+import { oauthConfig } from "@/scripts/support/procore-sign-in";
+import { connect, demoCompanies } from "../procore-client/sandbox";
 
 /*
  * One Procore sandbox per test file, reset to the demo seed for every test. Each test syncs its own demo project

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 
+/* Child processes for the tests and the benchmarks (the sandboxes, an embedded database) on free ports. */
+
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,13 +26,15 @@ export interface RunningProcess {
 
 /**
  * Starts a TypeScript entry point (through tsx) as a child process and waits until `readyPath`
- * answers 2xx. Tests reach sandboxes only over HTTP, as the app does.
+ * answers 2xx, or until it prints `readyLine` when one is given. Tests reach sandboxes only over
+ * HTTP, as the app does.
  */
 export async function startTsProcess(opts: {
   entry: string;
   env?: Record<string, string>;
   port?: number;
   readyPath?: string;
+  readyLine?: RegExp;
   timeoutMs?: number;
 }): Promise<RunningProcess> {
   const port = opts.port ?? (await freePort());
@@ -46,15 +50,10 @@ export async function startTsProcess(opts: {
   const readyUrl = url + (opts.readyPath ?? "/health");
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${opts.entry} exited ${child.exitCode}:\n${out}`);
-    try {
-      const res = await fetch(readyUrl);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
+    if (opts.readyLine ? opts.readyLine.test(out) : await answers(readyUrl)) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`${opts.entry} not ready at ${readyUrl}:\n${out}`);
+      throw new Error(`${opts.entry} not ready${opts.readyLine ? "" : ` at ${readyUrl}`}:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -71,4 +70,12 @@ export async function startTsProcess(opts: {
         setTimeout(() => child.kill("SIGKILL"), 3000).unref();
       }),
   };
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false; // not listening yet
+  }
 }

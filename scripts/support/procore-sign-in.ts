@@ -1,12 +1,11 @@
 import { authorizeUrl, exchangeCode, type OAuthConfig, type TokenSet } from "@/lib/procore/oauth";
+import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "./procore-sandbox";
 
 /*
  * Signs a person in to the sandbox the way a browser would, with fetch and a cookie jar: the authorize URL sends
  * us to the sign-in form ("Email", "Password", "Sign in"), then to the consent form ("Allow"), which redirects to
  * redirect_uri with the code. The forms are read from the sandbox's HTML rather than assumed.
  */
-
-export const REDIRECT_URI = "http://localhost:3000/api/auth/callback/procore";
 
 interface Form {
   action: string;
@@ -128,8 +127,8 @@ export async function authorizationCode(opts: SignInOptions): Promise<string> {
 export function oauthConfig(opts: SignInOptions): OAuthConfig {
   return {
     loginUrl: opts.sandboxUrl,
-    clientId: opts.clientId ?? "smartapp-dev-client",
-    clientSecret: opts.clientSecret ?? "smartapp-dev-secret",
+    clientId: opts.clientId ?? CLIENT_ID,
+    clientSecret: opts.clientSecret ?? CLIENT_SECRET,
   };
 }
 
