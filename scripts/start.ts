@@ -155,6 +155,7 @@ async function main() {
       PROCORE_CLIENT_SECRET: config.procore.clientSecret,
       PROCORE_REDIRECT_URIS: `${config.appUrl}/api/auth/callback/procore`,
       PROCORE_SETUP_URL: `${config.appUrl}/procore/setup`,
+      PROCORE_EMBEDDED_URL: `${config.appUrl}/procore/embedded?company_id={{procore.company.id}}&project_id={{procore.project.id}}`,
       PROCORE_SANDBOX_STATE_FILE: path.join(dataDir, "procore-sandbox.json"),
     });
   }

@@ -24,6 +24,8 @@ export interface SandboxConfig {
   clientSecret: string;
   redirectUris: string[];
   setupUrl: string;
+  /** The app's Embedded Full Screen component URL, with Procore's `{{procore.company.id}}`-style placeholders. */
+  embeddedUrl: string;
   seed: "demo" | "empty" | "large";
   large: LargeSeedCounts;
   stateFile: string | null;
@@ -44,6 +46,7 @@ const envSchema = z.object({
   PROCORE_CLIENT_SECRET: z.string().min(1).default("smartapp-dev-secret"),
   PROCORE_REDIRECT_URIS: z.string().default("http://localhost:3000/api/auth/callback/procore"),
   PROCORE_SETUP_URL: z.url().default("http://localhost:3000/procore/setup"),
+  PROCORE_EMBEDDED_URL: z.string().default("http://localhost:3000/procore/embedded?company_id={{procore.company.id}}&project_id={{procore.project.id}}"),
   PROCORE_SANDBOX_TOKEN_TTL: positive(5400),
   PROCORE_SANDBOX_AUTH_CODE_TTL: positive(600),
   PROCORE_SANDBOX_SPIKE_LIMIT: limit(1000),
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): SandboxConfi
     clientSecret: e.PROCORE_CLIENT_SECRET,
     redirectUris: e.PROCORE_REDIRECT_URIS.split(",").map((u) => u.trim()).filter(Boolean),
     setupUrl: e.PROCORE_SETUP_URL,
+    embeddedUrl: e.PROCORE_EMBEDDED_URL,
     seed: a.seed ?? e.PROCORE_SANDBOX_SEED,
     large: { projects: a.projects, users: a.users, vendors: a.vendors, locations: a.locations },
     stateFile: e.PROCORE_SANDBOX_STATE_FILE || null,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { handleAdmin } from "./admin.ts";
 import { HttpError, json, parseBody, parseCookies, readBody, redirect, requestOrigin, Router, text, type Reply } from "./http.ts";
 import { install, marketplace, uninstall } from "./marketplace.ts";
+import { projectHome } from "./project-home.ts";
 import { authorize, bearerToken, clientCredentials, decide, INVALID_ACCESS_TOKEN, INVALID_TOKEN_HEADER, liveToken, revoke, token, tokenInfo } from "./oauth.ts";
 import { showSignIn, signIn, signOut, type PageHandler } from "./pages.ts";
 import { SERVICE_ACCOUNT_USER_ID } from "./rest/companies.ts";
@@ -77,7 +78,8 @@ export function createRequestHandler(sb: Sandbox): (req: IncomingMessage, res: S
     .add("GET", "/", () => redirect("/marketplace"))
     .add("GET", "/marketplace", marketplace)
     .add("POST", "/marketplace/install", install)
-    .add("POST", "/marketplace/uninstall", uninstall);
+    .add("POST", "/marketplace/uninstall", uninstall)
+    .add("GET", "/:projectId/project/home", projectHome);
 
   const injectedError = (): Reply | null =>
     sb.faults.errorRate > 0 && Math.random() < sb.faults.errorRate ? INJECTED_ERRORS[Math.floor(Math.random() * INJECTED_ERRORS.length)]!() : null;

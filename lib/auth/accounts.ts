@@ -20,15 +20,25 @@ export async function joinAccountForCompany(userId: string, company: { id: strin
     account = await db().account.update({ where: { id: account.id }, data: { name: company.name } });
   }
   const existing = await db().membership.findUnique({ where: { accountId_userId: { accountId: account.id, userId } } });
-  if (existing) return { account, role: existing.role };
+  if (existing && existing.role !== "MEMBER") return { account, role: existing.role };
   const hasOwner = (await db().membership.count({ where: { accountId: account.id, role: "OWNER" } })) > 0;
   const role: AccountRole = hasOwner ? "ADMIN" : "OWNER";
+  // A member (who first came through Procore's embedded view) completing setup is a company admin.
+  if (existing) {
+    await db().membership.update({ where: { id: existing.id }, data: { role } });
+    return { account, role };
+  }
   try {
     await db().membership.create({ data: { accountId: account.id, userId, role } });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
   }
   return { account, role };
+}
+
+/** Adds a person to an account as a member (uses its projects), unless they belong to it already. */
+export async function joinAsMember(userId: string, accountId: string): Promise<void> {
+  await db().membership.createMany({ data: [{ accountId, userId, role: "MEMBER" }], skipDuplicates: true });
 }
 
 /** The accounts this person belongs to, for the account switcher and Project Central. */

@@ -60,11 +60,24 @@ function procoreProvider(): OAuthConfig<ProcoreProfile> {
   };
 }
 
+/**
+ * Procore shows /procore/embedded in an iframe on its own site (app.procore.com): a cross-site frame, where a
+ * SameSite=Lax cookie is never sent. Over HTTPS the session cookie is SameSite=None (which needs Secure), so the framed
+ * view knows who signed in. Cross-site state changes stay refused: the Origin check of lib/auth/guard.ts and
+ * next-auth's CSRF token (its own cookie stays Lax) do not rest on the session cookie's SameSite. Over plain HTTP
+ * (local development) browsers refuse SameSite=None, so next-auth's default stays.
+ */
+export function sessionCookieOptions(appUrl: string): NextAuthOptions["cookies"] {
+  if (!appUrl.startsWith("https://")) return undefined;
+  return { sessionToken: { name: "__Secure-next-auth.session-token", options: { httpOnly: true, sameSite: "none", path: "/", secure: true } } };
+}
+
 export const authOptions: NextAuthOptions = {
   secret: env().authSecret,
   adapter: procoreAdapter(),
   session: { strategy: "database", maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
   providers: [procoreProvider()],
+  cookies: sessionCookieOptions(env().appUrl),
   pages: { signIn: "/procore/setup", error: "/procore/setup" },
   callbacks: {
     session({ session, user }) {

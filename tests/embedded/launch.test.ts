@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedLaunch } from "@/app/(embedded)/procore/embedded/launch";
+import { joinAccountForCompany } from "@/lib/auth/accounts";
 import { saveConnection } from "@/lib/auth/connection-store";
 import type { SessionUser } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
@@ -13,6 +14,7 @@ import { createAccount, createProject, createUser, procoreId } from "../support/
  * but not Third.
  */
 
+const DEMO = "4300000001";
 const SECOND = "4300000002";
 const THIRD = "4300000003";
 
@@ -62,6 +64,22 @@ describe("the embedded view", () => {
     expect(await launch(SECOND, "4400000037")).toEqual({ kind: "not-licensed", companyId: SECOND, companyName: "Second Builders Inc." });
   });
 
+  it("lets a person of the company, by Procore's word, open a licensed project of its Smartapp account as a member", async () => {
+    // Second Builders' account may exist already (tests/sync-jobs use it): this person is not in it either way.
+    const account = await db().account.upsert({ where: { procoreCompanyId: BigInt(SECOND) }, update: {}, create: { procoreCompanyId: BigInt(SECOND), name: "Second Builders Inc." } });
+    const project = await db().project.create({
+      data: { accountId: account.id, procoreProjectId: 4_400_000_037n, name: "Second Street Duplexes", licences: { create: { module: "SAFETY" } } },
+    });
+    expect(await db().membership.findUnique({ where: { accountId_userId: { accountId: account.id, userId: user.id } } })).toBeNull();
+    expect(await launch(SECOND, "4400000037")).toMatchObject({ kind: "open", project: { id: project.id, licences: [{ module: "SAFETY" }] } });
+    expect(await db().membership.findUnique({ where: { accountId_userId: { accountId: account.id, userId: user.id } } })).toMatchObject({ role: "MEMBER" });
+    // Completing setup (which Procore shows company admins) makes them an admin of the account.
+    expect(await joinAccountForCompany(user.id, { id: SECOND, name: "Second Builders Inc." })).toMatchObject({ role: expect.stringMatching(/^(ADMIN|OWNER)$/) });
+    expect((await db().membership.findUniqueOrThrow({ where: { accountId_userId: { accountId: account.id, userId: user.id } } })).role).not.toBe("MEMBER");
+    // Procore does not list Third Party Contractors for them: its account's projects stay not found.
+    expect(await launch(THIRD, "4400000042")).toEqual({ kind: "not-found" });
+  });
+
   it("answers 404 for another company's project", async () => {
     expect(await launch(THIRD, "4400000042")).toEqual({ kind: "not-found" });
     expect(await launch(mine.companyId, otherOfMine.licensed)).toEqual({ kind: "not-found" });
@@ -72,7 +90,7 @@ describe("the embedded view", () => {
   it("asks to sign in with Procore, or to reconnect when the connection lapsed", async () => {
     expect(await launch(mine.companyId, mine.licensed, null)).toEqual({ kind: "sign-in" });
     await db().procoreConnection.update({ where: { userId: user.id }, data: { status: "RECONNECT_NEEDED" } });
-    expect(await launch(SECOND, "4400000037")).toEqual({ kind: "reconnect" });
+    expect(await launch(DEMO, "4400000001")).toEqual({ kind: "reconnect" });
     expect(await launch(mine.companyId, mine.licensed)).toMatchObject({ kind: "open" });
   });
 });

@@ -1,6 +1,7 @@
-import { accountsOf } from "@/lib/auth/accounts";
+import { accountsOf, joinAsMember } from "@/lib/auth/accounts";
 import type { SessionUser } from "@/lib/auth/guard";
 import { procoreFor } from "@/lib/auth/procore";
+import { db } from "@/lib/db";
 import { licencesByProcoreProject } from "@/lib/licensing/projects";
 import { projectForUser, type ProjectWithLicences } from "@/lib/licensing/projects-of-account";
 import { ReconnectNeededError } from "@/lib/procore/errors";
@@ -10,6 +11,8 @@ import { ReconnectNeededError } from "@/lib/procore/errors";
  * Apps menu with `?company_id={{procore.company.id}}&project_id={{procore.project.id}}`):
  * - a project of the person's company that Smartapp licenses → that Smartapp project (the page shows it);
  * - another project of a company Procore lists for them → how to license it (the setup page of that company);
+ * - a licensed project of a company Procore lists for them, whose Smartapp account they are not in yet → they join
+ *   it as a member (uses projects; admins join through setup) and the project opens;
  * - a company that is not theirs, or a project licensed under another of their companies → not found, as for any
  *   other company's ids;
  * - not signed in, or their Procore connection lapsed → sign in with Procore and come back.
@@ -46,11 +49,20 @@ export async function embeddedLaunch(user: SessionUser | null, query: EmbeddedQu
   if (own) return { kind: "not-licensed", companyId, companyName: own.account.name };
 
   // Not one of their Smartapp accounts (yet): Procore says whether the company is theirs.
+  let company;
   try {
-    const company = (await (await procoreFor(user.id)).companies.listAll()).find((c) => c.id === companyId);
-    return company ? { kind: "not-licensed", companyId, companyName: company.name } : { kind: "not-found" };
+    company = (await (await procoreFor(user.id)).companies.listAll()).find((c) => c.id === companyId);
   } catch (err) {
     if (err instanceof ReconnectNeededError) return { kind: "reconnect" };
     throw err;
   }
+  if (!company) return { kind: "not-found" };
+  // Their company's Smartapp account licenses this project: they use it, as a member (admins join through setup).
+  const account = await db().account.findUnique({ where: { procoreCompanyId: BigInt(companyId) } });
+  const licence = account && (await licencesByProcoreProject(account.id, [BigInt(projectId)])).get(projectId);
+  if (account && licence) {
+    await joinAsMember(user.id, account.id);
+    return { kind: "open", project: (await projectForUser(user.id, licence.projectId)).project };
+  }
+  return { kind: "not-licensed", companyId, companyName: company.name };
 }

@@ -1,21 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ProcoreSignInButton } from "@/components/auth/procore-sign-in";
+import { PageCard } from "@/components/ui/page-card";
 import { currentUser } from "@/lib/auth/guard";
 import { modulesLabel, type ProjectWithLicences } from "@/lib/licensing/projects-of-account";
 import { hasFeature } from "@/lib/planner/features";
 import { embeddedLaunch, type EmbeddedQuery } from "./launch";
 
 export const dynamic = "force-dynamic";
-
-function Card({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="mx-auto max-w-lg rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200">
-      <h1 className="text-xl font-semibold">{title}</h1>
-      <div className="mt-4 space-y-4 text-slate-600">{children}</div>
-    </section>
-  );
-}
 
 const LINK = "block rounded-md px-4 py-2 font-medium ring-1 ring-slate-300 hover:bg-slate-100";
 
@@ -30,7 +22,7 @@ function ProjectLauncher({ project }: { project: ProjectWithLicences }) {
     ...(hasFeature(project.licences, "badges") ? [{ path: "/safety/badges", label: "Safety Badges" }] : []),
   ];
   return (
-    <Card title={project.name}>
+    <PageCard title={project.name}>
       <p>{modulesLabel(project.licences.map((l) => l.module))}</p>
       <nav aria-label="Smartapp" className="flex flex-wrap gap-3">
         {pages.map(({ path, label }) => (
@@ -40,7 +32,7 @@ function ProjectLauncher({ project }: { project: ProjectWithLicences }) {
         ))}
       </nav>
       <p className="text-sm">Smartapp opens in a new tab.</p>
-    </Card>
+    </PageCard>
   );
 }
 
@@ -57,21 +49,21 @@ export default async function ProcoreEmbeddedPage({ searchParams }: { searchPara
       return <ProjectLauncher project={launch.project} />;
     case "sign-in":
       return (
-        <Card title="Smartapp for Procore">
+        <PageCard title="Smartapp for Procore">
           <p>Sign in with your Procore account to open this project&apos;s Planner and Safety in Smartapp.</p>
           <ProcoreSignInButton callbackUrl={here} label="Continue with Procore" />
-        </Card>
+        </PageCard>
       );
     case "reconnect":
       return (
-        <Card title="Reconnect to Procore">
+        <PageCard title="Reconnect to Procore">
           <p>Smartapp can no longer reach Procore for you (the connection was revoked or expired). Your projects are kept.</p>
           <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
-        </Card>
+        </PageCard>
       );
     case "not-licensed":
       return (
-        <Card title="This project is not licensed for Smartapp">
+        <PageCard title="This project is not licensed for Smartapp">
           <p>
             Smartapp Planner and Safety are licensed per Procore project. A company admin of {launch.companyName} can license this one: in Smartapp&apos;s
             setup, map it to Planner or Safety (with the Planner Board or Safety Badge add-on if wanted) and check out. It then opens here.
@@ -84,7 +76,7 @@ export default async function ProcoreEmbeddedPage({ searchParams }: { searchPara
           >
             License this project
           </Link>
-        </Card>
+        </PageCard>
       );
   }
 }

@@ -1,21 +1,13 @@
 import Link from "next/link";
 import { forbidden, redirect } from "next/navigation";
 import { ProcoreSignInButton } from "@/components/auth/procore-sign-in";
+import { PageCard } from "@/components/ui/page-card";
 import { joinAccountForCompany } from "@/lib/auth/accounts";
 import { currentUser } from "@/lib/auth/guard";
 import { procoreFor } from "@/lib/auth/procore";
 import { ReconnectNeededError } from "@/lib/procore/errors";
 
 export const dynamic = "force-dynamic";
-
-function Card({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="mx-auto max-w-lg rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200">
-      <h1 className="text-xl font-semibold">{title}</h1>
-      <div className="mt-4 space-y-4 text-slate-600">{children}</div>
-    </section>
-  );
-}
 
 /** The App Setup Instructions URL: /procore/setup?company_id=… (company_id optional). */
 export default async function ProcoreSetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -26,10 +18,10 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
   const user = await currentUser();
   if (!user) {
     return (
-      <Card title="Set up Smartapp for Procore">
+      <PageCard title="Set up Smartapp for Procore">
         <p>Sign in with your Procore account to choose which Procore projects get Smartapp Planner and Safety.</p>
         <ProcoreSignInButton callbackUrl={here} label="Continue with Procore" />
-      </Card>
+      </PageCard>
     );
   }
   if (companyId !== undefined && !/^\d{1,19}$/.test(companyId)) forbidden();
@@ -40,10 +32,10 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
   } catch (err) {
     if (!(err instanceof ReconnectNeededError)) throw err;
     return (
-      <Card title="Reconnect to Procore">
+      <PageCard title="Reconnect to Procore">
         <p>Smartapp can no longer reach Procore for you (the connection was revoked or expired). Your projects and mappings are kept.</p>
         <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
-      </Card>
+      </PageCard>
     );
   }
 
@@ -54,7 +46,7 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
     redirect(`/setup/projects?account=${account.id}`);
   }
   return (
-    <Card title="Choose a Procore company">
+    <PageCard title="Choose a Procore company">
       {companies.length === 0 ? (
         <p>Procore lists no company for {user.email}.</p>
       ) : (
@@ -68,6 +60,6 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
           ))}
         </ul>
       )}
-    </Card>
+    </PageCard>
   );
 }
