@@ -6,7 +6,7 @@ import type { SessionUser } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
 import { signIn } from "@/scripts/support/procore-sign-in";
-import { createAccount, createProject, createUser, procoreId } from "../support/factories";
+import { createAccount, createProject, createUser, procoreId, sharedAccount } from "../support/factories";
 
 /*
  * Procore's embedded view: /procore/embedded?company_id=…&project_id=… as Procore fills it in. The person is a
@@ -66,7 +66,7 @@ describe("the embedded view", () => {
 
   it("lets a person of the company, by Procore's word, open a licensed project of its Smartapp account as a member", async () => {
     // Second Builders' account may exist already (tests/sync-jobs use it): this person is not in it either way.
-    const account = await db().account.upsert({ where: { procoreCompanyId: BigInt(SECOND) }, update: {}, create: { procoreCompanyId: BigInt(SECOND), name: "Second Builders Inc." } });
+    const account = await sharedAccount(SECOND, "Second Builders Inc.");
     const project = await db().project.create({
       data: { accountId: account.id, procoreProjectId: 4_400_000_037n, name: "Second Street Duplexes", licences: { create: { module: "SAFETY" } } },
     });

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import type { Module } from "@/lib/generated/prisma/enums";
 import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
 import { signIn } from "@/scripts/support/procore-sign-in";
-import { createUser } from "../support/factories";
+import { createUser, sharedAccount } from "../support/factories";
 
 /*
  * The Procore side of the planner tests: a sandbox of its own, which the app reaches as its Procore, and the account of
@@ -27,11 +27,7 @@ export interface SandboxTask {
 export async function startPlannerSandbox(): Promise<{ sb: Sandbox; accountId: string; ownerId: string }> {
   const sb = await startSandbox();
   process.env.PROCORE_SANDBOX_PORT = new URL(sb.url).port;
-  const account = await db().account.upsert({
-    where: { procoreCompanyId: BigInt(THIRD_COMPANY) },
-    create: { procoreCompanyId: BigInt(THIRD_COMPANY), name: "Third Party Contractors" },
-    update: {},
-  });
+  const account = await sharedAccount(THIRD_COMPANY, "Third Party Contractors");
   const owner = await createUser();
   await db().membership.create({ data: { accountId: account.id, userId: owner.id, role: "OWNER" } });
   await saveConnection(owner.id, await signIn({ sandboxUrl: sb.url, email: "third@third.test" }));

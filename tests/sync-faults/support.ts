@@ -9,7 +9,7 @@ import { runSync, type RunSyncOptions, type RunSyncResult } from "@/lib/sync";
 import { emailKey, nameKey, pathKey } from "@/lib/sync/policy";
 import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
 import { oauthConfig, signIn } from "@/scripts/support/procore-sign-in";
-import { createUser } from "../support/factories";
+import { createUser, sharedAccount } from "../support/factories";
 
 /*
  * Fault runs: the engine against the real database and the Procore sandbox over HTTP, with faults switched on in
@@ -97,11 +97,7 @@ export async function startFaultSandbox(): Promise<{ sb: Sandbox; env: (projectI
     await sb.admin("POST", "/__admin/seed", { kind: "large", companyId: DEMO_COMPANY, projectId: procoreProjectId, ...sizes.procore });
 
     // The account owner's connection, stored as the app stores it: what the worker's syncs act through.
-    const account = await db().account.upsert({
-      where: { procoreCompanyId: BigInt(DEMO_COMPANY) },
-      create: { procoreCompanyId: BigInt(DEMO_COMPANY), name: "Demo Construction Co." },
-      update: {},
-    });
+    const account = await sharedAccount(DEMO_COMPANY, "Demo Construction Co.");
     const owner = await createUser();
     await db().membership.create({ data: { accountId: account.id, userId: owner.id, role: "OWNER" } });
     await saveConnection(owner.id, await signIn({ sandboxUrl: sb.url }));

@@ -12,7 +12,7 @@ import { dueSyncs, getProcoreSettings, saveProcoreSettings, type ProcoreSettings
 import type { ProcoreEvent } from "@/lib/sync/webhooks";
 import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
 import { signIn } from "@/scripts/support/procore-sign-in";
-import { createUser } from "../support/factories";
+import { createUser, sharedAccount } from "../support/factories";
 
 /*
  * Worker registration, settings, schedules, the Sync button, the sync job handler and the Procore webhook, against the
@@ -83,11 +83,7 @@ beforeAll(async () => {
   await sb.admin("POST", "/__admin/reset", { seed: "demo" });
   await sb.admin("POST", "/__admin/install", { companyId: SECOND_COMPANY, app: "planner" });
 
-  const account = await db().account.upsert({
-    where: { procoreCompanyId: BigInt(SECOND_COMPANY) },
-    create: { procoreCompanyId: BigInt(SECOND_COMPANY), name: "Second Builders Inc." },
-    update: {},
-  });
+  const account = await sharedAccount(SECOND_COMPANY, "Second Builders Inc.");
   accountId = account.id;
   const owner = await createUser();
   ownerId = owner.id;

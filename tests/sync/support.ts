@@ -5,6 +5,7 @@ import { runSync, type RunSyncOptions } from "@/lib/sync";
 import { startSandbox, type Sandbox } from "@/scripts/support/procore-sandbox";
 import { oauthConfig } from "@/scripts/support/procore-sign-in";
 import { connect, demoCompanies } from "../procore-client/sandbox";
+import { sharedAccount } from "../support/factories";
 
 /*
  * One Procore sandbox per test file, reset to the demo seed for every test. Each test syncs its own demo project
@@ -49,12 +50,8 @@ export async function startSyncSandbox(): Promise<{ sb: Sandbox; env: (projectIn
     const procoreProject = projects[projectIndex];
     if (!procoreProject) throw new Error(`The demo company has no project #${projectIndex}`);
 
-    // Upserted: other test files may also need the demo company's account.
-    const account = await db().account.upsert({
-      where: { procoreCompanyId: BigInt(companyId) },
-      create: { procoreCompanyId: BigInt(companyId), name: "Demo Construction Co." },
-      update: {},
-    });
+    // Other test files may also need the demo company's account.
+    const account = await sharedAccount(String(companyId), "Demo Construction Co.");
     const project = await db().project.create({
       data: { accountId: account.id, procoreProjectId: BigInt(procoreProject.id), name: procoreProject.name },
     });
