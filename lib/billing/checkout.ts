@@ -75,7 +75,7 @@ function projectModules(selections: readonly Selection[]): Set<string> {
   return new Set(selections.flatMap((s) => [...(s.planner ? [`${s.procoreProjectId}:PLANNER`] : []), ...(s.safety ? [`${s.procoreProjectId}:SAFETY`] : [])]));
 }
 
-/** Expires a session that was open a moment ago; if it was paid meanwhile, Stripe refuses and the paid session is returned. */
+/** Expires a session that was open a moment ago; if it was paid or expired meanwhile, Stripe refuses and the session is returned as it is. */
 async function expireOpenSession(sessionId: string): Promise<Stripe.Checkout.Session> {
   try {
     return await stripe().checkout.sessions.expire(sessionId);
@@ -161,7 +161,7 @@ export async function startCheckout(account: Account, user: { id: string; email:
         client_reference_id: account.id,
         line_items: quote.lineItems.map((line) => ({ price: prices[line.lookupKey], quantity: line.quantity })),
         success_url: `${appUrl}/setup/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${appUrl}/setup/subscriptions?account=${account.id}&cancelled=1`,
+        cancel_url: `${appUrl}/setup/subscriptions?account=${account.id}&cancelled=1&checkout=${snapshot.id}`,
         metadata,
         subscription_data: { metadata },
         expires_at: Math.floor(Date.now() / 1000) + CHECKOUT_TTL_SECONDS,
@@ -175,6 +175,17 @@ export async function startCheckout(account: Account, user: { id: string; email:
   );
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return { url: session.url };
+}
+
+/**
+ * Back from Stripe with "cancelled" (Stripe's back link): the person's checkout is expired, so it cannot be paid later
+ * by mistake and holds its projects no longer. Only their own, still unpaid checkout; anything else is left alone.
+ */
+export async function cancelCheckout(accountId: string, userId: string, snapshotId: string): Promise<void> {
+  const snapshot = await db().selectionDraft.findFirst({ where: { id: snapshotId, accountId, userId, status: "CHECKOUT" } });
+  if (!snapshot?.checkoutSessionId) return;
+  const session = await expireOpenSession(snapshot.checkoutSessionId);
+  if (session.status === "expired") await markCheckoutExpired(session.id);
 }
 
 /** checkout.session.expired: the snapshot of a session nobody can pay any more. */

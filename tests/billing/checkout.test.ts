@@ -2,7 +2,7 @@ import { NextRequest } from "next/server";
 import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { priceForLookupKey } from "@/lib/billing/catalogue";
-import { startCheckout } from "@/lib/billing/checkout";
+import { cancelCheckout, startCheckout } from "@/lib/billing/checkout";
 import { grantFromCheckoutSession } from "@/lib/billing/grant";
 import { stripe } from "@/lib/billing/stripe";
 import { handleStripeEvent, verifyStripeEvent } from "@/lib/billing/webhook";
@@ -281,6 +281,28 @@ describe("granting a paid checkout", () => {
       status: 409,
       message: expect.stringContaining("Just Paid Tower was paid for in another checkout a moment ago"),
     });
+  });
+
+  it("coming back from Stripe cancelled expires that checkout, so another admin can check the project out", async () => {
+    const { account, owner, procoreIds, url, sessionId } = await checkoutStarted(["Cancelled Tower"], ([id]) => [pick(id, { planner: true })]);
+    const snapshot = await db().selectionDraft.findUniqueOrThrow({ where: { checkoutSessionId: sessionId } });
+    const cancelUrl = new URL((await stripe().checkout.sessions.retrieve(sessionId)).cancel_url!);
+    expect(Object.fromEntries(cancelUrl.searchParams)).toEqual({ account: account.id, cancelled: "1", checkout: snapshot.id });
+    expect(url).toContain(sessionId);
+
+    const admin = await addMember(account.id, "ADMIN");
+    await openDraft(account.id, admin.id, [pick(procoreIds[0], { planner: true })]);
+    // Someone else's checkout id, or an unknown one, changes nothing.
+    await cancelCheckout(account.id, admin.id, snapshot.id);
+    await cancelCheckout(account.id, owner.id, "not-a-checkout");
+    expect((await stripe().checkout.sessions.retrieve(sessionId)).status).toBe("open");
+
+    await cancelCheckout(account.id, owner.id, snapshot.id);
+    expect((await stripe().checkout.sessions.retrieve(sessionId)).status).toBe("expired");
+    expect((await db().selectionDraft.findUniqueOrThrow({ where: { id: snapshot.id } })).status).toBe("EXPIRED");
+    await cancelCheckout(account.id, owner.id, snapshot.id);
+    await startCheckout(account, admin, "MONTH");
+    expect((await sandbox.pay(await latestSessionId(account.id, admin.id))).status).toBe(200);
   });
 
   it("checkout.session.expired marks the checkout expired", async () => {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { SubscriptionsForm } from "@/components/billing/subscriptions-form";
 import { accountFor, currentUser } from "@/lib/auth/guard";
-import { quoteDraft } from "@/lib/billing/checkout";
+import { cancelCheckout, quoteDraft } from "@/lib/billing/checkout";
 import { HttpError } from "@/lib/errors";
 import { getDraft } from "@/lib/licensing/draft";
 
@@ -17,6 +17,7 @@ export default async function SubscriptionsPage({ searchParams }: { searchParams
     if (err instanceof HttpError) notFound();
     throw err;
   });
+  if (sp.cancelled === "1" && typeof sp.checkout === "string") await cancelCheckout(account.id, user.id, sp.checkout);
   const draft = await getDraft(account.id, user.id);
   const [month, year] = await Promise.all([quoteDraft(account.id, draft.selections, "MONTH"), quoteDraft(account.id, draft.selections, "YEAR")]);
   return (
