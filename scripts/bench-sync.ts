@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     const naive = await pass("naive", dbs.urls[1]);
     await db().$disconnect();
 
-    const rows = [["phase", "client", "requests", "GET", "write", "lower bound", "× bound", "records", "wall s", "records/s", "peak RSS MB", "at 3,600 req/h"]];
+    const rows = [["phase", "client", "requests", "GET", "write", "lower bound", "× bound", "records", "wall s", "records/s", "SQL queries", "peak RSS MB", "at 3,600 req/h"]];
     for (const key of ["a", "b", "c", "d"] as PhaseKey[]) {
       for (const [name, m] of [["engine", engine[key]], ["naive", naive[key]]] as const) {
         const requests = m.gets + m.writes;
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
           fmt(m.report.records),
           fmt(m.report.wallMs / 1000, 1),
           fmt(m.report.records / (m.report.wallMs / 1000)),
+          fmt(m.report.queries),
           fmt(m.report.peakRssMb),
           hours(requests),
         ]);
@@ -236,16 +237,17 @@ async function main(): Promise<void> {
     console.log(
       `\nlower bound = pages to read (${PER_PAGE} per page) + write calls (one /sync batch per ${SYNC_BATCH} people or vendors; one call per location` +
         " created or renamed and per person or vendor put on a project, which Procore's v1.0 API offers no batch for)." +
-        "\nrecords = records compared (both sides, paired); peak RSS = the worker process's high-water mark; at 3,600 req/h = time the requests take at" +
+        "\nrecords = records compared (both sides, paired); SQL queries = statements the worker sent to the database (BEGIN/COMMIT included);" +
+        " peak RSS = the worker process's high-water mark; at 3,600 req/h = time the requests take at" +
         " Procore's hourly limit for one token.",
     );
-    const per = (m: Measured) => m.report.entities.map((e) => `${e.entity.toLowerCase()} ${fmt(e.ms / 1000, 1)} s`).join(", ");
+    const per = (m: Measured) => m.report.entities.map((e) => `${e.entity.toLowerCase()} ${fmt(e.ms / 1000, 1)} s, ${fmt(e.queries)} queries`).join(", ");
     const endpoints = (m: Measured) =>
       [...m.byEndpoint]
         .sort((x, y) => y[1] - x[1])
         .map(([endpoint, n]) => `${fmt(n)} ${endpoint.replace("/rest/v1.0", "")}`)
         .join(", ");
-    console.log("\nengine, per phase: time per entity; requests per endpoint");
+    console.log("\nengine, per phase: time and SQL queries per entity; requests per endpoint");
     for (const key of ["a", "b", "c", "d"] as PhaseKey[]) {
       console.log(`  ${PHASES[key]}: ${per(engine[key])}`);
       console.log(`      ${endpoints(engine[key])}`);

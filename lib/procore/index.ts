@@ -128,6 +128,7 @@ export type { TokenSet, TokenInfo, OAuthConfig } from "./oauth";
 export type { TokenStore } from "./tokens";
 export type * from "./schemas";
 export type { LocationInput, LocationListOptions } from "./resources/locations";
+export { SYNC_BATCH_LIMIT } from "./resources/shared";
 export type { ProjectListOptions } from "./resources/projects";
 export type { ScheduleTaskCreate, ScheduleTaskFields, ScheduleTaskSyncItem } from "./resources/schedule";
 export type { UserCreate, UserFields, UserListOptions, UserSyncItem } from "./resources/users";

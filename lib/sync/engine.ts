@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { db, isUniqueViolation, type Prisma } from "@/lib/db";
-import type { SyncLink, SyncRun } from "@/lib/generated/prisma/client";
+import { Prisma as Sql, type SyncLink, type SyncRun } from "@/lib/generated/prisma/client";
 import type { SyncDirection, SyncEntity, SyncRunStatus } from "@/lib/generated/prisma/enums";
 import { log } from "@/lib/log";
-import { ProcoreError, type ProcoreId } from "@/lib/procore";
+import { ProcoreError, SYNC_BATCH_LIMIT, type ProcoreId } from "@/lib/procore";
 import { createAdapter } from "./adapters";
 import { originIdOf } from "./adapters/shared";
 import { isRecordError, recordErrorMessage } from "./errors";
@@ -14,6 +14,7 @@ import {
   type PushResult,
   type RecordView,
   type RunCounts,
+  type RunLinks,
   type RunSyncOptions,
   type RunSyncResult,
 } from "./types";
@@ -25,8 +26,9 @@ import {
  *   claim   one RUNNING run per project+entity (a partial unique index); a crashed run is resumed, not duplicated
  *   plan    list Smartapp, then Procore (incremental from the last successful pull's start, or in full), pair records
  *           through their links, else by natural key, and decide each pair with policy.ts
- *   apply   in batches, in natural-key order (parents before children); after each batch the counts, issues and a
- *           cursor are committed together, so a restart resumes after the last committed batch
+ *   apply   in batches, in natural-key order (parents before children); after each batch its links are stored in
+ *           bulk, then the counts, issues and a cursor are committed together, so a restart resumes after the last
+ *           committed batch
  *   finish  SUCCEEDED / PARTIAL / FAILED; only a successful run moves the incremental pull window
  *
  * Idempotency rests on the links and natural keys, not on the checkpoint: re-applying a batch that was half done
@@ -42,7 +44,7 @@ const HEARTBEAT_MS = 20_000;
 const STALE_AFTER_MS = 2 * 60_000;
 /** A run that keeps crashing (a bug, not an outage) is given up after this many starts. */
 const MAX_ATTEMPTS = 5;
-/** Unchanged records are cheap, but the UI should still see progress this often. */
+/** Unchanged records are cheap, but the UI should still see progress this often (bulk updates aside). */
 const MAX_PAIRS_PER_BATCH = 250;
 /** Stored as a link's local hash when a push half-failed: it never equals a real hash, so the next run pushes again. */
 const RETRY_PUSH = "retry";
@@ -301,6 +303,47 @@ function pairByKey<L, P>(locals: Seen<L>[], remotes: Seen<P>[], keyL: (r: L) => 
   return { matched, leftLocal: [...byKey.values()].flat(), leftRemote };
 }
 
+// ---------------------------------------------------------------- links
+
+type LinkData = Pick<SyncLink, "localId" | "procoreId" | "localHash" | "procoreHash" | "lastSyncedAt">;
+
+/** The run's links in memory: loaded with the plan, changed as the run links and unlinks (adapters read it). */
+class LinkIndex implements RunLinks {
+  private readonly byLocal = new Map<string, ProcoreId>();
+  private readonly byProcore = new Map<ProcoreId, string>();
+
+  load(links: readonly Pick<SyncLink, "localId" | "procoreId">[]): void {
+    this.byLocal.clear();
+    this.byProcore.clear();
+    for (const link of links) this.set(link);
+  }
+
+  set(link: Pick<SyncLink, "localId" | "procoreId">): void {
+    this.byLocal.set(link.localId, String(link.procoreId));
+    this.byProcore.set(String(link.procoreId), link.localId);
+  }
+
+  unset(link: Pick<SyncLink, "localId" | "procoreId">): void {
+    const procoreId = String(link.procoreId);
+    if (this.byLocal.get(link.localId) === procoreId) this.byLocal.delete(link.localId);
+    if (this.byProcore.get(procoreId) === link.localId) this.byProcore.delete(procoreId);
+  }
+
+  procoreIdOf(localId: string): ProcoreId | undefined {
+    return this.byLocal.get(localId);
+  }
+
+  localIdOf(procoreId: ProcoreId): string | undefined {
+    return this.byProcore.get(procoreId);
+  }
+}
+
+/** A pair's link as it is to be stored at the end of its batch: saved with this data, or deleted (null). */
+interface LinkWrite<L, P> {
+  pair: Pair<L, P>;
+  data: LinkData | null;
+}
+
 // ---------------------------------------------------------------- one run
 
 interface BatchTally {
@@ -312,11 +355,15 @@ interface BatchTally {
 }
 
 class SyncExecution<L, P> {
+  /** This batch's link writes, stored together once its Procore and Smartapp writes are done. */
+  private readonly linkWrites = new Map<Pair<L, P>, LinkWrite<L, P>>();
+
   constructor(
     private readonly adapter: EntityAdapter<L, P>,
     private readonly run: SyncRun,
     private readonly recorder: RunRecorder,
     private readonly direction: SyncDirection,
+    private readonly links: LinkIndex,
     private readonly afterCheckpoint: RunSyncOptions["afterCheckpoint"],
   ) {}
 
@@ -330,34 +377,48 @@ class SyncExecution<L, P> {
       adapter.listLocal(),
       db().syncLink.findMany({ where: { projectId: run.projectId, entity: run.entity } }),
     ]);
+    this.links.load(links);
     const locals = localRecords.map((r) => see(adapter.local, r));
     const localById = new Map(locals.map((l) => [adapter.local.id(l.record), l]));
     const linkByLocal = new Map(links.map((l) => [l.localId, l]));
     const linkByProcore = new Map(links.map((l) => [String(l.procoreId), l]));
 
-    // Pushing compares against Procore's current state, and an unlinked record may only be created after every
-    // Procore record was seen (else an unchanged twin, absent from an incremental pull, would be duplicated).
-    const localDirty =
-      pushesToProcore(direction) &&
-      (links.some((link) => !localById.has(link.localId)) ||
-        locals.some((l) => {
-          const link = linkByLocal.get(adapter.local.id(l.record));
-          return link ? l.state.hash !== link.localHash : l.state.active;
-        }));
+    // Pushing compares against Procore's current state: linked records changed (or deleted) in Smartapp need their
+    // Procore twins seen, by a full pull or by fetching just those. An unlinked record may only be created after
+    // every Procore record was seen (else an unchanged twin, absent from an incremental pull, would be duplicated).
+    const pushes = pushesToProcore(direction);
+    const changedLinks = pushes
+      ? links.filter((link) => {
+          const local = localById.get(link.localId);
+          return !local || local.state.hash !== link.localHash;
+        })
+      : [];
+    const toCreate = pushes && locals.some((l) => l.state.active && !linkByLocal.has(adapter.local.id(l.record)));
     const full =
       this.recorder.checkpoint.full === true ||
       forceFull ||
       !adapter.incremental ||
       isFullDue(setting, run.startedAt?.getTime() ?? Date.now()) ||
-      localDirty;
+      toCreate ||
+      (changedLinks.length > 0 && !adapter.getProcore);
     const since = full || !setting?.lastPullStartedAt ? undefined : new Date(setting.lastPullStartedAt.getTime() - PULL_OVERLAP_MS);
     const remotes = (await adapter.listProcore(since)).map((r) => see(adapter.procore, r));
     const remoteById = new Map(remotes.map((r) => [adapter.procore.id(r.record), r]));
 
+    // An incremental pull leaves out what did not change in Procore; the twins of Smartapp's changes are fetched.
+    const fetched = new Set(full ? [] : changedLinks.map((l) => String(l.procoreId)).filter((id) => !remoteById.has(id)));
+    if (fetched.size > 0 && adapter.getProcore) {
+      for (const record of await adapter.getProcore([...fetched])) {
+        const id = adapter.procore.id(record);
+        if (fetched.has(id)) remoteById.set(id, see(adapter.procore, record));
+      }
+    }
+
     const pairs: Omit<Pair<L, P>, "sortKey" | "decision">[] = links.map((link) => ({
       link,
       local: localById.get(link.localId) ?? null,
-      procore: remoteById.get(String(link.procoreId)) ?? (full ? null : "unseen"),
+      // Missing from a full pull, or from a fetch by id: gone from the project.
+      procore: remoteById.get(String(link.procoreId)) ?? (full || fetched.has(String(link.procoreId)) ? null : "unseen"),
       attach: false,
     }));
     const { matched, leftLocal, leftRemote } = pairByKey(
@@ -370,13 +431,13 @@ class SyncExecution<L, P> {
     for (const procore of leftRemote) pairs.push({ link: null, local: null, procore, attach: false });
 
     // Records about to be created in Procore may already be in its company directory, just not on this project.
-    const toCreate = pushesToProcore(direction) ? leftLocal.filter((l) => l.state.active) : [];
+    const creating = pushes ? leftLocal.filter((l) => l.state.active) : [];
     let unmatched = leftLocal;
-    if (adapter.findProcore && toCreate.length > 0) {
-      const found = (await adapter.findProcore([...new Set(toCreate.map((l) => adapter.local.key(l.record)))]))
+    if (adapter.findProcore && creating.length > 0) {
+      const found = (await adapter.findProcore([...new Set(creating.map((l) => adapter.local.key(l.record)))]))
         .filter((p) => !linkByProcore.has(adapter.procore.id(p)) && !remoteById.has(adapter.procore.id(p)))
         .map((p) => see(adapter.procore, p));
-      const directory = pairByKey(toCreate, found, (r) => adapter.local.key(r), (r) => adapter.procore.key(r));
+      const directory = pairByKey(creating, found, (r) => adapter.local.key(r), (r) => adapter.procore.key(r));
       for (const [local, procore] of directory.matched) pairs.push({ link: null, local, procore, attach: true });
       const attached = new Set(directory.matched.map(([l]) => l));
       unmatched = leftLocal.filter((l) => !attached.has(l));
@@ -434,26 +495,37 @@ class SyncExecution<L, P> {
     const pending = cursor === null ? plan.pairs : plan.pairs.filter((p) => p.sortKey > cursor);
     let batch: Pair<L, P>[] = [];
     let writes = 0;
+    // Updates through a /sync endpoint: one call per SYNC_BATCH_LIMIT of them (API-FACTS §5.8), so that many go at once.
+    let bulk = 0;
     for (const pair of pending) {
       batch.push(pair);
-      if (writeOf(pair.decision) !== null || pair.attach) writes += 1;
-      if (writes >= this.adapter.batchSize || batch.length >= MAX_PAIRS_PER_BATCH) {
+      const write = writeOf(pair.decision);
+      if (write === "update-procore" && this.adapter.bulkUpdates && !pair.attach) bulk += 1;
+      else if (write !== null || pair.attach) writes += 1;
+      if (writes >= this.adapter.batchSize || bulk >= SYNC_BATCH_LIMIT || batch.length - bulk >= MAX_PAIRS_PER_BATCH) {
         await this.commit(batch, plan.pairs.length);
         batch = [];
         writes = 0;
+        bulk = 0;
       }
     }
     if (batch.length > 0) await this.commit(batch, plan.pairs.length);
   }
 
-  /** Applies one batch, then commits its counts, issues and cursor in one transaction. */
+  /** Applies one batch and stores its links, then commits its counts, issues and cursor in one transaction. */
   private async commit(batch: Pair<L, P>[], total: number): Promise<void> {
-    const tally = await this.applyBatch(batch);
+    let tally: BatchTally;
+    try {
+      tally = await this.applyBatch(batch);
+    } catch (err) {
+      // The run stops here; what this batch did write is linked, so the next run finds it linked, not by key.
+      await this.storeLinks(() => undefined).catch(logWriteError);
+      throw err;
+    }
     const last = batch[batch.length - 1]!;
     const run = await this.recorder.write(async () => {
       this.recorder.checkpoint = { ...this.recorder.checkpoint, phase: "apply", cursor: last.sortKey, beatAt: new Date().toISOString() };
-      const [, run] = await db().$transaction([
-        db().syncRunIssue.createMany({ data: tally.issues }),
+      const [run] = await db().$transaction([
         db().syncRun.update({
           where: { id: this.run.id },
           data: {
@@ -466,8 +538,9 @@ class SyncExecution<L, P> {
             checkpoint: this.recorder.checkpoint,
           },
         }),
+        ...(tally.issues.length > 0 ? [db().syncRunIssue.createMany({ data: tally.issues })] : []),
       ]);
-      return run;
+      return run!;
     });
     await this.afterCheckpoint?.({ done: run.done, total: run.total });
   }
@@ -501,6 +574,7 @@ class SyncExecution<L, P> {
       });
     }
 
+    const localCreates: Pair<L, P>[] = [];
     const creates: Pair<L, P>[] = [];
     const updates: Pair<L, P>[] = [];
     const tombstones: Pair<L, P>[] = [];
@@ -522,12 +596,22 @@ class SyncExecution<L, P> {
       if (write === "create-procore") creates.push(pair);
       else if (write === "update-procore") updates.push(pair);
       else if (write === "tombstone-procore") tombstones.push(pair);
+      else if (write === "create-local" && adapter.createLocalMany) localCreates.push(pair);
       else await guard(pair, () => this.applyLocal(pair));
+    }
+
+    if (localCreates.length > 0 && adapter.createLocalMany) {
+      const results = await adapter.createLocalMany(localCreates.map((p) => (p.procore as Seen<P>).record));
+      for (const [i, pair] of localCreates.entries()) {
+        const result = results[i]!;
+        if (result.ok) this.saveLink(pair, see(adapter.local, result.record), pair.procore as Seen<P>);
+        else fail(pair, result.error);
+      }
     }
 
     if (creates.length > 0) {
       const results = await adapter.createProcore(creates.map((p) => p.local!.record));
-      await this.afterPush(creates, results, guard, fail);
+      this.afterPush(creates, results, fail);
     }
     if (updates.length > 0) {
       const items = updates.map((p) => ({
@@ -535,9 +619,10 @@ class SyncExecution<L, P> {
         procoreId: this.procoreIdOf(p)!,
         current: p.procore !== null && p.procore !== "unseen" ? p.procore.record : null,
       }));
-      await this.afterPush(updates, await adapter.updateProcore(items), guard, fail);
+      this.afterPush(updates, await adapter.updateProcore(items), fail);
     }
-    if (tombstones.length > 0) await this.tombstoneProcore(tombstones, guard, fail);
+    if (tombstones.length > 0) await this.tombstoneProcore(tombstones, fail);
+    await this.storeLinks(fail);
 
     for (const pair of batch) {
       if (failedPairs.has(pair)) tally.failed += 1;
@@ -577,42 +662,32 @@ class SyncExecution<L, P> {
       case "unchanged":
         // Both sides converged on their own (or a cascade renamed both): remember it, so neither looks changed.
         if (local && procore && local.state.hash === procore.state.hash && pair.link) {
-          if (pair.link.localHash !== local.state.hash || pair.link.procoreHash !== procore.state.hash) await this.saveLink(pair, local, procore);
+          if (pair.link.localHash !== local.state.hash || pair.link.procoreHash !== procore.state.hash) this.saveLink(pair, local, procore);
         }
     }
   }
 
-  private async afterPush(
-    pairs: Pair<L, P>[],
-    results: PushResult<P>[],
-    guard: (pair: Pair<L, P>, fn: () => Promise<void>) => Promise<void>,
-    fail: (pair: Pair<L, P>, message: string) => void,
-  ): Promise<void> {
+  private afterPush(pairs: Pair<L, P>[], results: PushResult<P>[], fail: (pair: Pair<L, P>, message: string) => void): void {
     for (const [i, pair] of pairs.entries()) {
       const result = results[i]!;
       const record = result.record;
-      if (record !== undefined) {
-        await guard(pair, () => this.saveLink(pair, pair.local!, see(this.adapter.procore, record), result.ok ? undefined : RETRY_PUSH));
-      }
+      if (record !== undefined) this.saveLink(pair, pair.local!, see(this.adapter.procore, record), result.ok ? undefined : RETRY_PUSH);
       if (!result.ok) fail(pair, result.error);
     }
   }
 
-  private async tombstoneProcore(
-    pairs: Pair<L, P>[],
-    guard: (pair: Pair<L, P>, fn: () => Promise<void>) => Promise<void>,
-    fail: (pair: Pair<L, P>, message: string) => void,
-  ): Promise<void> {
+  private async tombstoneProcore(pairs: Pair<L, P>[], fail: (pair: Pair<L, P>, message: string) => void): Promise<void> {
     const { adapter } = this;
     if (!adapter.deactivateProcore) {
       // Nothing to do in Procore; remember the local state so the tombstone is not attempted again.
       for (const pair of pairs) {
-        await guard(pair, async () => {
-          const { local, procore, link } = pair;
-          if (!local) return this.deleteLink(pair);
-          if (procore !== null && procore !== "unseen") return this.saveLink(pair, local, procore);
-          if (link) await db().syncLink.update({ where: { id: link.id }, data: { localHash: local.state.hash, lastSyncedAt: new Date() } });
-        });
+        const { local, procore, link } = pair;
+        if (!local) this.deleteLink(pair);
+        else if (procore !== null && procore !== "unseen") this.saveLink(pair, local, procore);
+        else if (link) {
+          const { localId, procoreId, procoreHash } = link;
+          this.writeLink(pair, { localId, procoreId, procoreHash, localHash: local.state.hash, lastSyncedAt: new Date() });
+        }
       }
       return;
     }
@@ -621,27 +696,87 @@ class SyncExecution<L, P> {
       const result = results[i]!;
       if (!result.ok) fail(pair, result.error);
       // Off the project: the link is dropped, and a reactivated record finds its Procore twin again by key.
-      else if (result.record === null || !pair.local) await guard(pair, () => this.deleteLink(pair));
-      else await guard(pair, () => this.saveLink(pair, pair.local!, see(adapter.procore, result.record!)));
+      else if (result.record === null || !pair.local) this.deleteLink(pair);
+      else this.saveLink(pair, pair.local, see(adapter.procore, result.record));
     }
   }
 
-  private async saveLink(pair: Pair<L, P>, local: Seen<L>, procore: Seen<P>, localHash = local.state.hash): Promise<void> {
-    const data = {
+  private saveLink(pair: Pair<L, P>, local: Seen<L>, procore: Seen<P>, localHash = local.state.hash): void {
+    this.writeLink(pair, {
       localId: this.adapter.local.id(local.record),
       procoreId: BigInt(this.adapter.procore.id(procore.record)),
       localHash,
       procoreHash: procore.state.hash,
       lastSyncedAt: new Date(),
-    };
-    pair.link = pair.link
-      ? await db().syncLink.update({ where: { id: pair.link.id }, data })
-      : await db().syncLink.create({ data: { projectId: this.run.projectId, entity: this.entity, ...data } });
+    });
   }
 
-  private async deleteLink(pair: Pair<L, P>): Promise<void> {
-    if (pair.link) await db().syncLink.deleteMany({ where: { id: pair.link.id } });
-    pair.link = null;
+  private deleteLink(pair: Pair<L, P>): void {
+    this.writeLink(pair, null);
+  }
+
+  /** The link a pair has now: stored, or as this batch last wrote it. */
+  private linkOf(pair: Pair<L, P>): Pick<SyncLink, "localId" | "procoreId"> | null {
+    const written = this.linkWrites.get(pair);
+    return written ? written.data : pair.link;
+  }
+
+  /** Queues the pair's link write for the end of the batch; the run's link index changes at once. */
+  private writeLink(pair: Pair<L, P>, data: LinkData | null): void {
+    const before = this.linkOf(pair);
+    if (before) this.links.unset(before);
+    if (data) this.links.set(data);
+    this.linkWrites.set(pair, { pair, data });
+  }
+
+  /**
+   * Stores the batch's link writes: a few statements for the whole batch. When one clashes with another link (a
+   * unique key), they are stored one at a time instead, and each pair whose link cannot be stored fails alone.
+   */
+  private async storeLinks(fail: (pair: Pair<L, P>, message: string) => void): Promise<void> {
+    const writes = [...this.linkWrites.values()];
+    this.linkWrites.clear();
+    if (writes.length === 0) return;
+    try {
+      await this.writeLinks(writes);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      for (const write of writes) {
+        try {
+          await this.writeLinks([write]);
+        } catch (err) {
+          if (!isRecordError(err)) throw err;
+          // Not stored: the index goes back to the stored link.
+          if (write.data) this.links.unset(write.data);
+          if (write.pair.link) this.links.set(write.pair.link);
+          fail(write.pair, recordErrorMessage(err));
+        }
+      }
+    }
+  }
+
+  private async writeLinks(writes: readonly LinkWrite<L, P>[]): Promise<void> {
+    const { projectId } = this.run;
+    const deleted = writes.flatMap((w) => (w.data === null && w.pair.link ? [w.pair.link.id] : []));
+    const updated = writes.flatMap((w) => (w.data !== null && w.pair.link ? [{ id: w.pair.link.id, ...w.data }] : []));
+    const created = writes.flatMap((w) => (w.data !== null && !w.pair.link ? [{ projectId, entity: this.entity, ...w.data }] : []));
+    const statements: Prisma.PrismaPromise<unknown>[] = [];
+    if (deleted.length > 0) statements.push(db().syncLink.deleteMany({ where: { id: { in: deleted } } }));
+    if (updated.length > 0) {
+      // One UPDATE for every changed link of the batch (Prisma's updateMany sets one value for all rows).
+      const rows = updated.map(
+        (l) =>
+          Sql.sql`(${l.id}, ${l.localId}, ${String(l.procoreId)}::bigint, ${l.localHash}, ${l.procoreHash}, ${l.lastSyncedAt.toISOString()}::timestamp)`,
+      );
+      statements.push(db().$executeRaw`
+        UPDATE "SyncLink" AS l
+        SET "localId" = v.local_id, "procoreId" = v.procore_id, "localHash" = v.local_hash, "procoreHash" = v.procore_hash, "lastSyncedAt" = v.synced_at
+        FROM (VALUES ${Sql.join(rows)}) AS v(id, local_id, procore_id, local_hash, procore_hash, synced_at)
+        WHERE l.id = v.id`);
+    }
+    if (created.length > 0) statements.push(db().syncLink.createMany({ data: created }));
+    if (statements.length === 1) await statements[0];
+    else await db().$transaction(statements);
   }
 
   private procoreIdOf(pair: Pair<L, P>): ProcoreId | null {
@@ -677,12 +812,14 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
   try {
     const project = await db().project.findUniqueOrThrow({ where: { id: opts.projectId } });
     const setting = await db().syncSetting.findUnique({ where: { projectId_entity: { projectId: opts.projectId, entity: opts.entity } } });
+    const links = new LinkIndex();
     const adapter = createAdapter(opts.entity, {
       projectId: opts.projectId,
       procoreProjectId: String(project.procoreProjectId),
       procore: await opts.procore(recorder.hooks),
+      links,
     });
-    const execution = new SyncExecution(adapter, run, recorder, setting?.direction ?? "BOTH", opts.afterCheckpoint);
+    const execution = new SyncExecution(adapter, run, recorder, setting?.direction ?? "BOTH", links, opts.afterCheckpoint);
     const plan = await execution.plan(setting, opts.full === true);
     recorder.checkpoint = { ...recorder.checkpoint, full: plan.full };
     await recorder.write(() => recorder.saveCheckpoint({ total: plan.pairs.length, fullReconcile: plan.full }));

@@ -2,6 +2,15 @@ import type { SyncEntity, SyncRunStatus, SyncTrigger } from "@/lib/generated/pri
 import type { ProcoreClient, ProcoreId } from "@/lib/procore";
 import type { ComparedFields } from "./policy";
 
+/**
+ * The run's links between Smartapp and Procore ids, as the engine holds them: what was stored when the run began
+ * plus what the run has linked or unlinked since (the engine stores its link writes once per batch).
+ */
+export interface RunLinks {
+  procoreIdOf(localId: string): ProcoreId | undefined;
+  localIdOf(procoreId: ProcoreId): string | undefined;
+}
+
 /** What every adapter works with during one run. */
 export interface SyncContext {
   /** The Smartapp project. */
@@ -9,6 +18,8 @@ export interface SyncContext {
   readonly procoreProjectId: ProcoreId;
   /** Scoped to the project's Procore company. */
   readonly procore: ProcoreClient;
+  /** This entity's links; read them here rather than from the database, which lags by up to a batch. */
+  readonly links: RunLinks;
 }
 
 /** How the engine reads one side's records: identity, natural key, compared fields and activity. */
@@ -50,8 +61,13 @@ export interface EntityAdapter<L, P, F extends ComparedFields = ComparedFields> 
   readonly entity: SyncEntity;
   /** Whether `listProcore(since)` can filter by updated_at; when not, every pull is a full one. */
   readonly incremental: boolean;
-  /** How many Procore writes the engine hands over at once (and checkpoints after). */
+  /** How many writes the engine hands over at once (and checkpoints after), bulk updates aside. */
   readonly batchSize: number;
+  /**
+   * Whether `updateProcore` is one `/sync` call per SYNC_BATCH_LIMIT items (Procore's cap), with no call per record
+   * as a rule. Such updates are handed over up to that many at once, beside `batchSize` other writes.
+   */
+  readonly bulkUpdates?: boolean;
   readonly local: RecordView<L, F>;
   readonly procore: RecordView<P, F>;
 
@@ -60,6 +76,12 @@ export interface EntityAdapter<L, P, F extends ComparedFields = ComparedFields> 
   /** The project's Procore records, or only those changed at or after `since`. */
   listProcore(since: Date | undefined): Promise<P[]>;
   /**
+   * The project's Procore records with these ids, as `listProcore` would show them (called after it); a record
+   * not returned is not on the project. With it, a run whose only Smartapp changes are to linked records pulls
+   * incrementally and fetches just the changed records' Procore twins, instead of pulling in full.
+   */
+  getProcore?(ids: readonly ProcoreId[]): Promise<P[]>;
+  /**
    * Procore records outside the project's list that have these natural keys (company directory entries not yet on
    * the project). They are linked instead of creating duplicates, then attached to the project.
    */
@@ -67,6 +89,11 @@ export interface EntityAdapter<L, P, F extends ComparedFields = ComparedFields> 
   attachProcore?(records: readonly P[]): Promise<PushResult<P>[]>;
 
   createLocal(from: P): Promise<L>;
+  /**
+   * Creates many at once (a batch's worth, in one insert where it can); results in the order of the input. When
+   * present, the engine uses it instead of `createLocal`: for records that do not depend on each other.
+   */
+  createLocalMany?(from: readonly P[]): Promise<PushResult<L>[]>;
   updateLocal(record: L, from: P): Promise<L>;
   deactivateLocal(record: L): Promise<L>;
 

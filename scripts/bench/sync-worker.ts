@@ -4,8 +4,10 @@
  * owner's stored connection, the company's id) or the naive client over the given entities, in order, and prints
  * one JSON line: per-entity results, wall time and peak RSS.
  */
+import { PrismaPg } from "@prisma/adapter-pg";
 import { DbTokenStore } from "@/lib/auth/connection-store";
 import { db } from "@/lib/db";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
 import { createProcoreClient } from "@/lib/procore";
 import { runSync } from "@/lib/sync";
@@ -18,13 +20,24 @@ export interface WorkerTask extends NaiveTarget {
 }
 
 export interface WorkerReport {
-  entities: { entity: SyncEntity; records: number; ms: number; status: string; created?: number; updated?: number; unchanged?: number; failed?: number }[];
+  entities: { entity: SyncEntity; records: number; ms: number; queries: number; status: string; created?: number; updated?: number; unchanged?: number; failed?: number }[];
   records: number;
   wallMs: number;
   peakRssMb: number;
+  /** SQL statements the worker sent (Prisma query events, transaction BEGIN/COMMIT included). */
+  queries: number;
 }
 
 const task = JSON.parse(process.env.BENCH_TASK ?? "") as WorkerTask;
+
+// lib/db's client, built here with query events on, so the report can say how many statements the phase sent.
+let queries = 0;
+const counted = new PrismaClient({
+  adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+  log: [{ emit: "event", level: "query" }],
+});
+counted.$on("query", () => (queries += 1));
+(globalThis as unknown as { smartappPrisma?: PrismaClient }).smartappPrisma = counted;
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -33,13 +46,15 @@ const sampler = setInterval(() => {
 
 async function main(): Promise<WorkerReport> {
   await db().$queryRaw`SELECT 1`;
-  const report: WorkerReport = { entities: [], records: 0, wallMs: 0, peakRssMb: 0 };
+  const report: WorkerReport = { entities: [], records: 0, wallMs: 0, peakRssMb: 0, queries: 0 };
   const started = performance.now();
+  const queriesBefore = queries;
   for (const entity of task.entities) {
     const t0 = performance.now();
+    const q0 = queries;
     if (task.mode === "naive") {
       const { records } = await naiveSync(task, entity);
-      report.entities.push({ entity, records, ms: performance.now() - t0, status: "DONE" });
+      report.entities.push({ entity, records, ms: performance.now() - t0, queries: queries - q0, status: "DONE" });
       continue;
     }
     const result = await runSync({
@@ -58,10 +73,11 @@ async function main(): Promise<WorkerReport> {
     });
     if (result.outcome !== "finished") throw new Error(`${entity}: skipped`);
     const { status, total, created, updated, unchanged, failed } = result;
-    report.entities.push({ entity, records: total, ms: performance.now() - t0, status, created, updated, unchanged, failed });
+    report.entities.push({ entity, records: total, ms: performance.now() - t0, queries: queries - q0, status, created, updated, unchanged, failed });
   }
   report.wallMs = performance.now() - started;
   report.records = report.entities.reduce((n, e) => n + e.records, 0);
+  report.queries = queries - queriesBefore;
   clearInterval(sampler);
   // The kernel's high-water mark catches peaks between samples.
   report.peakRssMb = Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20;

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
 import type { RunSyncResult } from "@/lib/sync";
 import { emailKey, nameKey, pathKey } from "@/lib/sync/policy";
-import { startSyncSandbox, type SyncEnv } from "./support";
+import { countingQueries, startSyncSandbox, type SyncEnv } from "./support";
 
 /*
  * The engine against the real database and the Procore sandbox over HTTP. Each test takes its own demo project
@@ -424,5 +424,84 @@ describe("resilience", () => {
     const run = await db().syncRun.findUniqueOrThrow({ where: { id: result.runId } });
     expect(run.finishedAt).toBeInstanceOf(Date);
     expect(await db().syncSetting.findUnique({ where: { projectId_entity: { projectId: env.projectId, entity: "ROLES" } } })).toBeNull();
+  });
+});
+
+describe("cost", () => {
+  it("pulls 2,500 companies and pushes 2,500 edits with a few queries per batch, not per record, and 3 /sync calls", { timeout: 120_000 }, async () => {
+    const env = await sandbox.env(14);
+    const { projectId } = env;
+    const n = 2500;
+    await env.sb.admin("POST", "/__admin/seed", {
+      kind: "large",
+      companyId: Number(env.companyId),
+      projectId: Number(env.procoreProjectId),
+      projects: 0,
+      users: 0,
+      vendors: n,
+      locations: 0,
+    });
+
+    // The pull: the companies, their links and the run's progress are written once per batch (was ~2 queries each).
+    const pull = await countingQueries(() => env.run("COMPANIES"));
+    expect(finished(pull.result)).toMatchObject({ status: "SUCCEEDED", failed: 0 });
+    expect(finished(pull.result).created).toBeGreaterThanOrEqual(n);
+    expect(pull.queries).toBeLessThan(n / 10);
+
+    // Every one edited here: Procore's sync endpoint takes 1,000 a call, and their links are stored per batch
+    // (was 25 calls and one link write each).
+    await db().company.updateMany({ where: { projectId, name: { startsWith: "Benchmark Vendor" } }, data: { phone: "555-0100" } });
+    await env.clearRequests();
+    const push = await countingQueries(() => env.run("COMPANIES"));
+    expect(finished(push.result)).toMatchObject({ status: "SUCCEEDED", updated: n, failed: 0 });
+    expect((await env.writes()).filter((w) => w.path === "/rest/v1.0/vendors/sync")).toHaveLength(Math.ceil(n / 1000));
+    expect(push.queries).toBeLessThan(40);
+    const vendors = await env.procore.vendors.project.listAll(env.procoreProjectId);
+    expect(vendors.filter((v) => v.name.startsWith("Benchmark Vendor") && v.businessPhone === "555-0100")).toHaveLength(n);
+  });
+
+  it("with only linked records changed here, pulls incrementally and fetches just their Procore twins, conflicts included", async () => {
+    const env = await sandbox.env(15);
+    const { projectId, procoreProjectId, procore, sb, companyId } = env;
+    await syncAll(env);
+    // As if the last pull were minutes ago: the incremental pull returns nothing the first sync already read.
+    await db().syncSetting.update({
+      where: { projectId_entity: { projectId, entity: "USERS" } },
+      data: { lastPullStartedAt: new Date(Date.now() + 2 * 60_000) },
+    });
+    const [edited, both] = (await db().teamMember.findMany({ where: { projectId }, orderBy: { email: "asc" } })).filter((m) => m.lastName !== "Admin");
+    await db().teamMember.update({ where: { id: edited!.id }, data: { jobTitle: "Crane Coordinator" } });
+    await db().teamMember.update({ where: { id: both!.id }, data: { jobTitle: "Local Title" } });
+    const bothLink = (await linkOf(env, "USERS", both!.id))!;
+    await sb.admin("PATCH", `/__admin/records/users/${bothLink.procoreId}?company_id=${companyId}`, { job_title: "Procore Title" });
+    await env.clearRequests();
+
+    const result = finished(await env.run("USERS"));
+    expect(result).toMatchObject({ status: "SUCCEEDED", updated: 2, failed: 0 });
+    const userLists = await sb.requests((r) => r.method === "GET" && r.path === `/rest/v1.0/projects/${procoreProjectId}/users`);
+    // One (empty) incremental page, one page of the two changed records' twins; not every page of the team.
+    expect(userLists).toHaveLength(2);
+    expect(userLists.filter((r) => Object.keys(r.query).some((k) => k.startsWith("filters[id]")))).toHaveLength(1);
+    const remote = await procore.users.project.listAll(procoreProjectId);
+    const editedLink = (await linkOf(env, "USERS", edited!.id))!;
+    expect(remote.find((u) => u.id === String(editedLink.procoreId))?.jobTitle).toBe("Crane Coordinator");
+    // Changed on both sides: seen through the fetch, so Procore wins and the conflict is logged, as in a full pull.
+    expect((await db().teamMember.findUniqueOrThrow({ where: { id: both!.id } })).jobTitle).toBe("Procore Title");
+    expect(await db().syncRunIssue.findMany({ where: { runId: result.runId } })).toEqual([expect.objectContaining({ kind: "CONFLICT", localId: both!.id })]);
+  });
+
+  it("a link that clashes fails its record alone; the rest of the batch's links are stored", async () => {
+    const env = await sandbox.env(16);
+    const { projectId, procoreProjectId, procore } = env;
+    // Two active locations with one path (the app refuses this; the database does not): both become the same
+    // Procore location, and only one of them can be linked to it.
+    const twins = await Promise.all([0, 1].map(() => db().location.create({ data: { projectId, name: "Twin Yard", path: "Twin Yard" } })));
+    const result = finished(await env.run("LOCATIONS"));
+    expect(result).toMatchObject({ status: "PARTIAL", failed: 1 });
+    const issues = await db().syncRunIssue.findMany({ where: { runId: result.runId } });
+    expect(issues).toEqual([expect.objectContaining({ kind: "ERROR", message: expect.stringContaining("Clashes") })]);
+    const linked = await db().syncLink.findMany({ where: { projectId, entity: "LOCATIONS" } });
+    expect(linked.filter((l) => twins.some((t) => t.id === l.localId))).toHaveLength(1);
+    expect(linked).toHaveLength((await procore.locations.listAll(procoreProjectId)).length);
   });
 });

@@ -1,4 +1,6 @@
+import { PrismaPg } from "@prisma/adapter-pg";
 import { db } from "@/lib/db";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 import type { SyncDirection, SyncEntity } from "@/lib/generated/prisma/enums";
 import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
 import { runSync, type RunSyncOptions } from "@/lib/sync";
@@ -81,4 +83,27 @@ export async function startSyncSandbox(): Promise<{ sb: Sandbox; env: (projectIn
   }
 
   return { sb, env };
+}
+
+/**
+ * Runs `fn` with lib/db's client swapped for one that counts the SQL statements it sends (Prisma query events,
+ * BEGIN/COMMIT included), against the same database.
+ */
+export async function countingQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const holder = globalThis as unknown as { smartappPrisma?: PrismaClient };
+  const previous = holder.smartappPrisma;
+  const client = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  let queries = 0;
+  client.$on("query", () => (queries += 1));
+  holder.smartappPrisma = client;
+  try {
+    const result = await fn();
+    return { result, queries };
+  } finally {
+    holder.smartappPrisma = previous;
+    await client.$disconnect();
+  }
 }

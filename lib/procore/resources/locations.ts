@@ -7,6 +7,8 @@ export interface LocationListOptions {
   search?: string;
   /** Only the direct children of this location. */
   parentId?: ProcoreId;
+  /** Only these locations (`filters[id][]`); keep it to a page's worth, it goes in the URL. */
+  ids?: readonly ProcoreId[];
 }
 
 export interface LocationInput {
@@ -30,6 +32,7 @@ export function locationsResource(http: ProcoreHttp) {
           ...updatedAtFilter(opts.updatedSince),
           "filters[search]": opts.search,
           "filters[parent_id]": opts.parentId === undefined ? undefined : String(wireId(opts.parentId)),
+          "filters[id][]": opts.ids?.map((id) => String(wireId(id))),
         },
       },
       locationSchema,

@@ -33,6 +33,8 @@ export type UserSyncItem = UserFields & { id?: ProcoreId };
 export interface UserListOptions {
   updatedSince?: Date;
   search?: string;
+  /** Project lists only: just these users (`filters[id][]`); keep it to a page's worth, it goes in the URL. */
+  ids?: readonly ProcoreId[];
 }
 
 function userWire({ id, vendorId, defaultPermissionTemplateId, companyPermissionTemplateId, ...fields }: UserSyncItem) {
@@ -54,7 +56,11 @@ export function usersResource(http: ProcoreHttp) {
     http.pages(
       {
         path: `/rest/v1.0/projects/${wireId(projectId)}/users`,
-        query: { ...updatedAtFilter(opts.updatedSince), "filters[search]": opts.search },
+        query: {
+          ...updatedAtFilter(opts.updatedSince),
+          "filters[search]": opts.search,
+          "filters[id][]": opts.ids?.map((id) => String(wireId(id))),
+        },
       },
       userSchema,
     );

@@ -11,12 +11,12 @@
  *   deactivated here is removed from the Procore project, never deactivated in the company directory (other projects
  *   use it).
  */
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import type { Company as LocalCompany } from "@/lib/generated/prisma/client";
 import type { Vendor, VendorFields } from "@/lib/procore";
 import { emailKey, nameKey } from "../policy";
 import type { EntityAdapter, SyncContext } from "../types";
-import { findByKeys, followUpEach, originIdOf, pushEach, removeEach, syncResultsByItem } from "./shared";
+import { findByKeys, followUpEach, insertEach, originIdOf, pushEach, removeEach, syncResultsByItem } from "./shared";
 
 type Fields = { name: string; email: string | null; phone: string | null };
 
@@ -39,6 +39,7 @@ export function companiesAdapter(ctx: SyncContext): EntityAdapter<LocalCompany, 
     entity: "COMPANIES",
     incremental: false,
     batchSize: 100,
+    bulkUpdates: true,
     local: {
       id: (c) => c.id,
       key: (c) => nameKey(c.name),
@@ -67,6 +68,12 @@ export function companiesAdapter(ctx: SyncContext): EntityAdapter<LocalCompany, 
     attachProcore: (records) => pushEach(records, addToProject),
 
     createLocal: (from) => db().company.create({ data: { projectId, ...localData(from) } }),
+    createLocalMany: (from) =>
+      insertEach(
+        from,
+        async (v) => ({ projectId, ...localData(v) }) satisfies Prisma.CompanyCreateManyInput,
+        (rows) => db().company.createManyAndReturn({ data: rows }),
+      ),
     updateLocal: (record, from) => db().company.update({ where: { id: record.id }, data: localData(from) }),
     deactivateLocal: (record) => db().company.update({ where: { id: record.id }, data: { active: false } }),
 

@@ -16,25 +16,25 @@ import type { Location as ProcoreLocation, ProcoreId } from "@/lib/procore";
 import { SyncRecordError } from "../errors";
 import { formatPath, pathKey, PATH_SEPARATOR, splitPath } from "../policy";
 import type { EntityAdapter, SyncContext } from "../types";
-import { pushEach } from "./shared";
+import { byPage, pushEach } from "./shared";
 
 type Fields = { path: string };
 
 export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation, ProcoreLocation, Fields> {
-  const { projectId, procoreProjectId, procore } = ctx;
-
-  const localIdOf = async (procoreId: ProcoreId) =>
-    (await db().syncLink.findUnique({ where: { projectId_entity_procoreId: { projectId, entity: "LOCATIONS", procoreId: BigInt(procoreId) } } }))
-      ?.localId;
+  const { projectId, procoreProjectId, procore, links } = ctx;
+  /** The project's locations as listed at the start of the run, kept up to date with the run's own writes. */
+  const byId = new Map<string, LocalLocation>();
+  const remember = (location: LocalLocation) => {
+    byId.set(location.id, location);
+    return location;
+  };
 
   /** The Smartapp parent of a Procore location: the linked one, else the one at its parent path. */
-  async function localParent(from: ProcoreLocation): Promise<LocalLocation | null> {
+  function localParent(from: ProcoreLocation): LocalLocation | null {
     if (from.parentId === null) return null;
     const parentTiers = splitPath(from.name).slice(0, -1);
-    const linkedId = await localIdOf(from.parentId);
-    const parent = linkedId
-      ? await db().location.findUnique({ where: { id: linkedId } })
-      : (await db().location.findMany({ where: { projectId } })).find((l) => pathKey(l.path) === pathKey(parentTiers));
+    const linkedId = links.localIdOf(from.parentId);
+    const parent = linkedId ? byId.get(linkedId) : [...byId.values()].find((l) => pathKey(l.path) === pathKey(parentTiers));
     if (!parent) throw new SyncRecordError(`Its parent location "${formatPath(parentTiers)}" is not in Smartapp yet`);
     return parent;
   }
@@ -46,14 +46,13 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
 
   /** After a rename or move, every descendant's stored path follows its ancestors'. */
   async function rewriteSubtree(root: LocalLocation): Promise<void> {
-    const all = await db().location.findMany({ where: { projectId } });
     const children = new Map<string, LocalLocation[]>();
-    for (const l of all) if (l.parentId) children.set(l.parentId, [...(children.get(l.parentId) ?? []), l]);
+    for (const l of byId.values()) if (l.parentId) children.set(l.parentId, [...(children.get(l.parentId) ?? []), l]);
     const queue: { id: string; path: string }[] = [{ id: root.id, path: root.path }];
     for (let next = queue.shift(); next; next = queue.shift()) {
       for (const child of children.get(next.id) ?? []) {
         const path = `${next.path}${PATH_SEPARATOR}${formatPath([child.name])}`;
-        if (path !== child.path) await db().location.update({ where: { id: child.id }, data: { path } });
+        if (path !== child.path) remember(await db().location.update({ where: { id: child.id }, data: { path } }));
         queue.push({ id: child.id, path });
       }
     }
@@ -62,12 +61,8 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
   /** The Procore id of a location's parent tier: its link, else find-or-create it by path. */
   async function procoreParentId(local: LocalLocation, parentTiers: string[]): Promise<ProcoreId | null> {
     if (parentTiers.length === 0) return null;
-    if (local.parentId) {
-      const link = await db().syncLink.findUnique({
-        where: { projectId_entity_localId: { projectId, entity: "LOCATIONS", localId: local.parentId } },
-      });
-      if (link) return String(link.procoreId);
-    }
+    const linked = local.parentId ? links.procoreIdOf(local.parentId) : undefined;
+    if (linked) return linked;
     return (await procore.locations.findOrCreateByPath(procoreProjectId, parentTiers)).location.id;
   }
 
@@ -88,21 +83,27 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
       active: () => true,
     },
 
-    listLocal: () => db().location.findMany({ where: { projectId } }),
+    async listLocal() {
+      const all = await db().location.findMany({ where: { projectId } });
+      byId.clear();
+      all.forEach(remember);
+      return all;
+    },
     listProcore: (since) => procore.locations.listAll(procoreProjectId, { updatedSince: since }),
+    getProcore: (ids) => byPage(ids, (page) => procore.locations.listAll(procoreProjectId, { ids: page })),
 
     async createLocal(from) {
-      return db().location.create({ data: { projectId, ...placement(from, await localParent(from)), active: true } });
+      return remember(await db().location.create({ data: { projectId, ...placement(from, localParent(from)), active: true } }));
     },
     async updateLocal(record, from) {
-      const updated = await db().location.update({
-        where: { id: record.id },
-        data: { ...placement(from, await localParent(from)), active: true },
-      });
-      if (updated.path !== record.path) await rewriteSubtree(updated);
+      const before = byId.get(record.id) ?? record;
+      const updated = remember(
+        await db().location.update({ where: { id: record.id }, data: { ...placement(from, localParent(from)), active: true } }),
+      );
+      if (updated.path !== before.path) await rewriteSubtree(updated);
       return updated;
     },
-    deactivateLocal: (record) => db().location.update({ where: { id: record.id }, data: { active: false } }),
+    deactivateLocal: async (record) => remember(await db().location.update({ where: { id: record.id }, data: { active: false } })),
 
     createProcore: (records) =>
       pushEach(records, async (l) => (await procore.locations.findOrCreateByPath(procoreProjectId, splitPath(l.path))).location),

@@ -1,4 +1,5 @@
-import { db } from "@/lib/db";
+import { randomUUID } from "node:crypto";
+import { db, isUniqueViolation } from "@/lib/db";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
 import { NotFoundError, type ProcoreId, type SyncItemError, type SyncResult } from "@/lib/procore";
 import { isRecordError, recordErrorMessage } from "../errors";
@@ -89,6 +90,47 @@ export function syncResultsByItem<P extends { id: ProcoreId; originId: string | 
     const error = item.id ? errorById.get(item.id) : item.originId ? errorByOrigin.get(item.originId) : undefined;
     return { ok: false, error: error ? errorText(error) : "Procore returned no result for it" };
   });
+}
+
+/**
+ * Inserts Smartapp records for a batch, each prepared by `prepare` (which may refuse one with a record error):
+ * one statement for all of them (`insertMany`, with the ids given here, so each answer maps back to its input); when
+ * one clashes with a unique key, one statement each instead, so only that record fails.
+ */
+export async function insertEach<F, D extends object, T extends { id: string }>(
+  from: readonly F[],
+  prepare: (item: F) => Promise<D>,
+  insertMany: (rows: (D & { id: string })[]) => Promise<T[]>,
+): Promise<PushResult<T>[]> {
+  const prepared: ({ row: D & { id: string } } | { error: string })[] = [];
+  for (const item of from) {
+    try {
+      prepared.push({ row: { ...(await prepare(item)), id: randomUUID() } });
+    } catch (err) {
+      if (!isRecordError(err)) throw err;
+      prepared.push({ error: recordErrorMessage(err) });
+    }
+  }
+  const rows = prepared.flatMap((p) => ("row" in p ? [p.row] : []));
+  let inserted: Map<string, PushResult<T>>;
+  try {
+    inserted = new Map(rows.length === 0 ? [] : (await insertMany(rows)).map((t) => [t.id, { ok: true, record: t }]));
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const results = await pushEach(rows, async (row) => (await insertMany([row]))[0]!);
+    inserted = new Map(rows.map((row, i) => [row.id, results[i]!]));
+  }
+  return prepared.map((p) => ("error" in p ? { ok: false, error: p.error } : (inserted.get(p.row.id) ?? { ok: false, error: "Smartapp did not store it" })));
+}
+
+/** Ids asked for per request (`filters[id][]`): one page of the list, and a URL of a few kilobytes. */
+const IDS_PER_REQUEST = 100;
+
+/** Records fetched by id, a page's worth of ids per request. */
+export async function byPage<P>(ids: readonly ProcoreId[], fetch: (page: ProcoreId[]) => Promise<P[]>): Promise<P[]> {
+  const out: P[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) out.push(...(await fetch(ids.slice(i, i + IDS_PER_REQUEST))));
+  return out;
 }
 
 // Above this many names to look up, one listing of the whole directory is cheaper than a search per name.

@@ -17,13 +17,13 @@
  * - Tombstones: a user removed from the project (or deactivated) in Procore is marked inactive here; a member
  *   deactivated here is removed from the Procore project, never deactivated in the company directory.
  */
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import type { Company, Role, TeamMember } from "@/lib/generated/prisma/client";
 import type { ProcoreId, ProjectRole, User, UserFields } from "@/lib/procore";
 import { SyncRecordError } from "../errors";
 import { emailKey, nameKey } from "../policy";
 import type { EntityAdapter, SyncContext } from "../types";
-import { findByKeys, followUpEach, linkMaps, originIdOf, pushEach, removeEach, syncResultsByItem } from "./shared";
+import { byPage, findByKeys, followUpEach, insertEach, linkMaps, originIdOf, pushEach, removeEach, syncResultsByItem } from "./shared";
 
 export type LocalMember = TeamMember & { company: Company | null; role: Role | null };
 
@@ -60,8 +60,18 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
   // Read when the run lists each side (listLocal, then listProcore), before anything is compared.
   let companyLinks: Awaited<ReturnType<typeof linkMaps>> = { procoreIdOf: new Map(), localIdOf: new Map() };
   let rolesByUser = new Map<ProcoreId, ProjectRole[]>();
-  let localCompanies: Promise<Map<string, string>> | undefined;
-  let localRoles: Promise<Map<string, string>> | undefined;
+  // The project's companies and roles, read once when a member is first written: a written member is returned with
+  // them from here, not re-read with a join per member.
+  let localCompanies: Promise<{ byId: Map<string, Company>; byName: Map<string, string> }> | undefined;
+  let localRoles: Promise<{ byId: Map<string, Role>; byName: Map<string, string> }> | undefined;
+  const projectCompanies = () =>
+    (localCompanies ??= db()
+      .company.findMany({ where: { projectId }, orderBy: { createdAt: "asc" } })
+      .then((all) => ({ byId: new Map(all.map((c) => [c.id, c])), byName: oldestByName(all) })));
+  const projectRoles = () =>
+    (localRoles ??= db()
+      .role.findMany({ where: { projectId }, orderBy: { createdAt: "asc" } })
+      .then((all) => ({ byId: new Map(all.map((r) => [r.id, r])), byName: oldestByName(all) })));
 
   const vendorIdOf = (m: LocalMember) => (m.companyId ? (companyLinks.procoreIdOf.get(m.companyId) ?? null) : null);
 
@@ -74,25 +84,29 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
     if (!vendor) return null;
     const linked = companyLinks.localIdOf.get(vendor.id);
     if (linked) return linked;
-    localCompanies ??= db()
-      .company.findMany({ where: { projectId }, orderBy: { createdAt: "asc" } })
-      .then((all) => oldestByName(all));
-    return vendor.name ? ((await localCompanies).get(nameKey(vendor.name)) ?? null) : null;
+    return vendor.name ? ((await projectCompanies()).byName.get(nameKey(vendor.name)) ?? null) : null;
   }
 
   /** The Smartapp role with this name, created when missing. */
   async function localRoleId(role: ProjectRole | null): Promise<string | null> {
     if (!role) return null;
-    localRoles ??= db()
-      .role.findMany({ where: { projectId }, orderBy: { createdAt: "asc" } })
-      .then((all) => oldestByName(all));
-    const byName = await localRoles;
+    const { byId, byName } = await projectRoles();
     const key = nameKey(role.role);
     const existing = byName.get(key);
     if (existing) return existing;
     const created = await db().role.create({ data: { projectId, name: role.role.trim() } });
     byName.set(key, created.id);
+    byId.set(created.id, created);
     return created.id;
+  }
+
+  /** A member as written, with its company and role. */
+  async function withRelations(member: TeamMember): Promise<LocalMember> {
+    const company = member.companyId ? (await projectCompanies()).byId.get(member.companyId) : null;
+    const role = member.roleId ? (await projectRoles()).byId.get(member.roleId) : null;
+    // A company or role made since the run read them (by someone else): read the member with them after all.
+    if (company === undefined || role === undefined) return db().teamMember.findUniqueOrThrow({ where: { id: member.id }, include });
+    return { ...member, company, role };
   }
 
   async function localData(from: ProcoreMember) {
@@ -141,6 +155,7 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
     entity: "USERS",
     incremental: true,
     batchSize: 100,
+    bulkUpdates: true,
     local: {
       id: (m) => m.id,
       key: (m) => emailKey(m.email),
@@ -185,6 +200,12 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
       for (const role of roles) if (role.userId) rolesByUser.set(role.userId, [...(rolesByUser.get(role.userId) ?? []), role]);
       return users.map((user) => ({ user, roles: rolesByUser.get(user.id) ?? [] }));
     },
+    // Role assignments come from the full list listProcore read, so a changed assignment shows here too.
+    getProcore: async (ids) =>
+      (await byPage(ids, (page) => procore.users.project.listAll(procoreProjectId, { ids: page }))).map((user) => ({
+        user,
+        roles: rolesByUser.get(user.id) ?? [],
+      })),
     async findProcore(keys) {
       const users = await findByKeys(keys, {
         search: (key) => procore.users.listAll({ search: key }),
@@ -200,9 +221,22 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
         return member;
       }),
 
-    createLocal: async (from) => db().teamMember.create({ data: { projectId, ...(await localData(from)) }, include }),
-    updateLocal: async (record, from) => db().teamMember.update({ where: { id: record.id }, data: await localData(from), include }),
-    deactivateLocal: (record) => db().teamMember.update({ where: { id: record.id }, data: { active: false }, include }),
+    createLocal: async (from) => withRelations(await db().teamMember.create({ data: { projectId, ...(await localData(from)) } })),
+    async createLocalMany(from) {
+      const results = await insertEach(
+        from,
+        async (member) => ({ projectId, ...(await localData(member)) }) satisfies Prisma.TeamMemberCreateManyInput,
+        (rows) => db().teamMember.createManyAndReturn({ data: rows }),
+      );
+      return Promise.all(
+        results.map(async (r) => (r.ok ? { ok: true as const, record: await withRelations(r.record) } : { ok: false as const, error: r.error })),
+      );
+    },
+    updateLocal: async (record, from) => withRelations(await db().teamMember.update({ where: { id: record.id }, data: await localData(from) })),
+    deactivateLocal: async (record) => {
+      const deactivated = await db().teamMember.update({ where: { id: record.id }, data: { active: false } });
+      return { ...deactivated, company: record.company, role: record.role };
+    },
 
     async createProcore(records) {
       const sent = records.map((m) => ({ ...userFields(m), originId: originIdOf(m.id) }));
