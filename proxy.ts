@@ -1,11 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { allowedCrossSite } from "@/lib/security/fetch-metadata";
 import { contentSecurityPolicy, newNonce, originOf, securityHeaders } from "@/lib/security/headers";
 import { prerenderedScriptHashes } from "@/lib/security/prerendered-scripts";
 import { checkRateLimit, type RateLimitVerdict } from "@/lib/security/rate-limit";
 
 /*
  * Runs before every page and API route (Next 16's "proxy", formerly middleware; Node.js runtime):
+ * - a page answers another site only as a navigation (lib/security/fetch-metadata.ts);
  * - sign-in (/api/auth/signin, /api/auth/callback) and setup (/procore/setup) are rate-limited per client IP;
  * - every response gets the security headers, and pages a per-request CSP nonce that Next.js applies to its scripts.
  * Authorisation is not done here: the route guard (lib/auth/guard.ts) does it where the data is.
@@ -38,6 +40,13 @@ function badRequest(req: NextRequest): NextResponse {
   return new NextResponse(message, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
+function crossSiteRefused(): NextResponse {
+  return new NextResponse("This page opens only when you navigate to it, not from within another site.", {
+    status: 403,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
 function tooManyRequests(req: NextRequest, verdict: RateLimitVerdict): NextResponse {
   const message = "Too many sign-in attempts from your network. Wait a minute and try again.";
   const headers = { "retry-after": String(verdict.retryAfterSeconds), "cache-control": "no-store" };
@@ -67,6 +76,8 @@ export function proxy(req: NextRequest) {
   let res: NextResponse;
   if (malformedPath(pathname)) {
     res = badRequest(req);
+  } else if (!allowedCrossSite(req.method, pathname, req.headers)) {
+    res = crossSiteRefused();
   } else if (verdict && !verdict.allowed) {
     res = tooManyRequests(req, verdict);
   } else {

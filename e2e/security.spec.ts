@@ -596,6 +596,28 @@ test("every page and API answer carries the security headers; Procore alone may 
   stats.requests += pages.length * 2 + extra.length * 2 + apiAnswers.length + 2;
 });
 
+test("another site reaches a page only by navigating to it: its images, scripts, fetches and frames get 403", async () => {
+  const fetchMetadata = (site: string, mode: string, dest: string) => ({ "sec-fetch-site": site, "sec-fetch-mode": mode, "sec-fetch-dest": dest });
+  const pages = [...pageRoutes().map((p) => pageUrl(p.path)), `/procore/embedded?company_id=4300000002&project_id=4400000037`];
+  for (const p of pages) {
+    const embedded = p.startsWith("/procore/embedded");
+    for (const [meta, allowed] of [
+      [fetchMetadata("cross-site", "navigate", "document"), true],
+      [fetchMetadata("cross-site", "navigate", "iframe"), embedded],
+      [fetchMetadata("cross-site", "no-cors", "image"), false],
+      [fetchMetadata("same-site", "cors", "empty"), false],
+      [fetchMetadata("same-origin", "cors", "empty"), true],
+    ] as const) {
+      const res = await send({ method: "GET", path: p, headers: { accept: "text/html", cookie: A.cookie, ...meta } });
+      const context = `${p} ${JSON.stringify(meta)} → ${res.status}`;
+      if (allowed) expect(res.status, context).not.toBe(403);
+      else expect(res.status, context).toBe(403);
+      expect(res.status, context).toBeLessThan(500);
+    }
+  }
+  stats.requests += pages.length * 5;
+});
+
 test("the CSP keeps every page working: no violation, and Next.js boots on prerendered and dynamic pages", async ({ browser }) => {
   const context = await browser.newContext();
   contexts.push(context);

@@ -1,5 +1,6 @@
 import { getServerSession } from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
+import Stripe from "stripe";
 import { z, type ZodType } from "zod";
 import type { Account, AccountRole, Membership } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db";
@@ -56,6 +57,14 @@ export function errorResponse(err: unknown): NextResponse {
   if (err instanceof NotFoundError) return json(404, { error: "Not found in Procore" });
   if (err instanceof ForbiddenError) return json(403, { error: "Procore refused access" });
   if (err instanceof ValidationError) return json(422, { error: "Procore rejected the data", fields: err.fields });
+  if (err instanceof Stripe.errors.StripeError) {
+    // Stripe down, slow or limiting us: try again; Stripe refusing what we sent: our bug, said plainly.
+    const unavailable = err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError || err instanceof Stripe.errors.StripeRateLimitError;
+    log.warn({ type: err.type, code: err.code, requestId: err.requestId, message: err.message }, "stripe error");
+    return unavailable
+      ? json(503, { error: "Stripe could not be reached; try again shortly", code: "stripe_unavailable" })
+      : json(502, { error: `Stripe refused the request: ${err.message}`, code: "stripe_refused" });
+  }
   log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, "unhandled route error");
   return json(500, { error: "Something went wrong on our side" });
 }

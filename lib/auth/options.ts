@@ -63,8 +63,9 @@ function procoreProvider(): OAuthConfig<ProcoreProfile> {
 /**
  * Procore shows /procore/embedded in an iframe on its own site (app.procore.com): a cross-site frame, where a
  * SameSite=Lax cookie is never sent. Over HTTPS the session cookie is SameSite=None (which needs Secure), so the framed
- * view knows who signed in. Cross-site state changes stay refused: the Origin check of lib/auth/guard.ts and
- * next-auth's CSRF token (its own cookie stays Lax) do not rest on the session cookie's SameSite. Over plain HTTP
+ * view knows who signed in. Cross-site requests stay refused without SameSite: API writes by the Origin check of
+ * lib/auth/guard.ts and next-auth's CSRF token (its own cookie stays Lax), pages (some act on a GET) by Fetch Metadata
+ * in proxy.ts (another site may only navigate to them). Over plain HTTP
  * (local development) browsers refuse SameSite=None, so next-auth's default stays.
  */
 export function sessionCookieOptions(appUrl: string): NextAuthOptions["cookies"] {

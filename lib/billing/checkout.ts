@@ -1,13 +1,13 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { db, isUniqueViolation } from "@/lib/db";
 import { env } from "@/lib/env";
 import { HttpError } from "@/lib/errors";
 import type { Account } from "@/lib/generated/prisma/client";
 import { saveDraft } from "@/lib/licensing/draft";
-import { selectionListSchema } from "@/lib/licensing/draft-schema";
 import type { Selection } from "@/lib/licensing/rules";
 import { quoteSelection, type Quote } from "./catalogue";
 import { priceIds } from "./price-ids";
+import { assertPurchasable, expireOpenSession, lockPurchases } from "./purchase-guard";
 import { stripe } from "./stripe";
 
 type Interval = "MONTH" | "YEAR";
@@ -65,74 +65,6 @@ async function customerFor(account: Account, email: string): Promise<string> {
  * abandoned holds its projects no longer than this.
  */
 const CHECKOUT_TTL_SECONDS = 60 * 60;
-/** Older checkouts have expired or been paid, whatever our records say. */
-const CHECKOUT_MAX_AGE_MS = 25 * 3600 * 1000;
-
-type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
-
-/** "<Procore project id>:PLANNER" and ":SAFETY" for each module a selection buys. */
-function projectModules(selections: readonly Selection[]): Set<string> {
-  return new Set(selections.flatMap((s) => [...(s.planner ? [`${s.procoreProjectId}:PLANNER`] : []), ...(s.safety ? [`${s.procoreProjectId}:SAFETY`] : [])]));
-}
-
-/** Expires a session that was open a moment ago; if it was paid or expired meanwhile, Stripe refuses and the session is returned as it is. */
-async function expireOpenSession(sessionId: string): Promise<Stripe.Checkout.Session> {
-  try {
-    return await stripe().checkout.sessions.expire(sessionId);
-  } catch (err) {
-    if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
-    return stripe().checkout.sessions.retrieve(sessionId);
-  }
-}
-
-/**
- * A project's module is paid for once. Before a checkout starts, the account's other live checkouts that buy any of
- * the same project modules are settled with Stripe: one that expired is marked so; the person's own open one (another
- * tab, a checkout they left) is expired, so it can no longer be paid; another person's open one, or one paid a moment
- * ago and not granted yet, refuses this checkout with 409, naming the projects.
- */
-async function settleOverlappingCheckouts(tx: Tx, accountId: string, userId: string, selections: readonly Selection[]): Promise<void> {
-  const wanted = projectModules(selections);
-  const others = await tx.selectionDraft.findMany({
-    where: { accountId, status: "CHECKOUT", checkoutSessionId: { not: null }, createdAt: { gt: new Date(Date.now() - CHECKOUT_MAX_AGE_MS) } },
-    orderBy: { createdAt: "asc" },
-  });
-  const conflicts: { procoreProjectIds: string[]; reason: string }[] = [];
-  for (const other of others) {
-    const shared = [...projectModules(selectionListSchema.parse(other.selections))].filter((m) => wanted.has(m));
-    if (shared.length === 0) continue;
-    let session: Stripe.Checkout.Session = await stripe().checkout.sessions.retrieve(other.checkoutSessionId!);
-    if (session.status === "open" && other.userId === userId) session = await expireOpenSession(session.id);
-    if (session.status === "expired") {
-      await tx.selectionDraft.update({ where: { id: other.id }, data: { status: "EXPIRED" } });
-    } else {
-      const procoreProjectIds = [...new Set(shared.map((m) => m.split(":")[0]))];
-      if (session.status === "complete") {
-        conflicts.push({ procoreProjectIds, reason: "was paid for in another checkout a moment ago" });
-      } else {
-        const who = await tx.user.findUnique({ where: { id: other.userId }, select: { email: true } });
-        const minutes = Math.max(1, Math.ceil((session.expires_at * 1000 - Date.now()) / 60_000));
-        conflicts.push({
-          procoreProjectIds,
-          reason: `is in a checkout ${who?.email ?? "another admin"} started, which ends when it is paid or within ${minutes} minutes`,
-        });
-      }
-    }
-  }
-  if (conflicts.length === 0) return;
-  const names = new Map(
-    (
-      await tx.procoreProjectCache.findMany({
-        where: { accountId, procoreProjectId: { in: conflicts.flatMap((c) => c.procoreProjectIds.map(BigInt)) } },
-        select: { procoreProjectId: true, name: true },
-      })
-    ).map((p) => [p.procoreProjectId.toString(), p.name]),
-  );
-  const lines = conflicts.map((c) => `${c.procoreProjectIds.map((id) => names.get(id) ?? `Procore project ${id}`).join(", ")} ${c.reason}`);
-  throw new HttpError(409, `A project can be paid for once: ${lines.join("; ")}. Remove it from your selection, or try again later.`, {
-    selections: conflicts.flatMap((c) => c.procoreProjectIds),
-  });
-}
 
 /**
  * Starts Stripe Checkout for the person's draft: re-validates it, freezes it (the checkout snapshot the
@@ -149,8 +81,8 @@ export async function startCheckout(account: Account, user: { id: string; email:
   const appUrl = env().appUrl;
   const session = await db().$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`checkout:${account.id}`}, 0))`;
-      await settleOverlappingCheckouts(tx, account.id, user.id, draft.selections);
+      await lockPurchases(tx, account.id);
+      await assertPurchasable(tx, account.id, user.id, draft.selections);
       const snapshot = await tx.selectionDraft.create({
         data: { accountId: account.id, userId: user.id, selections: draft.selections, interval, status: "CHECKOUT" },
       });

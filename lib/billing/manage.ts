@@ -9,6 +9,7 @@ import { ADD_ONS, CATALOGUE, MODULES, type AddOnCode, type CatalogueCode, type M
 import { syncSubscriptionFromStripe } from "./grant";
 import { licenceStatusFor } from "./licence-status";
 import { priceIds } from "./price-ids";
+import { assertNotInCheckout, lockPurchases } from "./purchase-guard";
 import { stripe } from "./stripe";
 import { ADD_ON_OF, billedQuantities, planItems, type LiveLicence } from "./subscription-items";
 
@@ -149,7 +150,13 @@ const noSubscription = () =>
   new HttpError(409, "This project has no running subscription: license it again from “Add Procore projects”", undefined, "no_subscription");
 
 /** Adds or removes a module or add-on of the project, in the licence and in the subscription billing it. */
-async function changeLicence(projectId: string, accountId: string, change: Extract<SubscriptionChange, { item: CatalogueCode }>): Promise<void> {
+async function changeLicence(
+  project: { id: string; procoreProjectId: bigint },
+  accountId: string,
+  userId: string,
+  change: Extract<SubscriptionChange, { item: CatalogueCode }>,
+): Promise<void> {
+  const projectId = project.id;
   const { action, item } = change;
   const moduleCode: ModuleCode = isAddOn(item) ? CATALOGUE[item].requires : item;
   const needsModule = () =>
@@ -164,12 +171,16 @@ async function changeLicence(projectId: string, accountId: string, change: Extra
 
   await db().$transaction(
     async (tx) => {
+      // A module added here must not also be in someone's checkout (purchase-guard.ts); that lock comes first.
+      await lockPurchases(tx, accountId);
       // One change per subscription at a time: each counts the licences and writes absolute quantities,
       // so two at once must not both count before either has written. NO KEY UPDATE still lets a grant
       // insert licences that reference the subscription meanwhile.
       const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT "status" FROM "Subscription" WHERE "id" = ${subscription.id} FOR NO KEY UPDATE`;
       const current = await tx.licence.findFirst({ where: { projectId, module: moduleCode, ...LIVE } });
       if (action === "add" && !isAddOn(item) && !current) {
+        const selection = { procoreProjectId: project.procoreProjectId.toString(), planner: moduleCode === "PLANNER", safety: moduleCode === "SAFETY", plannerBoard: false, safetyBadge: false };
+        await assertNotInCheckout(tx, accountId, userId, selection);
         const status = licenceStatusFor(locked.status as Stripe.Subscription.Status);
         await tx.licence.create({ data: { projectId, module: moduleCode, status, subscriptionId: subscription.id } });
       } else if (action === "remove" && !isAddOn(item) && current) {
@@ -205,7 +216,7 @@ export async function changeProjectSubscription(userId: string, projectId: strin
   assertCanManage(role);
   const change = subscriptionChangeSchema.parse(input);
   if (change.action === "cancelAtPeriodEnd") await setCancelAtPeriodEnd(project.id, account.id, change.cancel);
-  else await changeLicence(project.id, account.id, change);
+  else await changeLicence(project, account.id, userId, change);
   return projectSubscription(userId, projectId);
 }
 

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { priceForLookupKey } from "@/lib/billing/catalogue";
 import { cancelCheckout, startCheckout } from "@/lib/billing/checkout";
+import { assertPurchasable, lockPurchases } from "@/lib/billing/purchase-guard";
 import { grantFromCheckoutSession } from "@/lib/billing/grant";
 import { stripe } from "@/lib/billing/stripe";
 import { handleStripeEvent, verifyStripeEvent } from "@/lib/billing/webhook";
@@ -14,6 +15,7 @@ import {
   APP_URL,
   checkoutStarted,
   DECLINED,
+  licensedAccount,
   latestSessionId,
   openDraft,
   pick,
@@ -303,6 +305,33 @@ describe("granting a paid checkout", () => {
     await cancelCheckout(account.id, owner.id, snapshot.id);
     await startCheckout(account, admin, "MONTH");
     expect((await sandbox.pay(await latestSessionId(account.id, admin.id))).status).toBe(200);
+  });
+
+  it("a checkout Stripe does not know (another Stripe account, a reset sandbox) holds nothing", async () => {
+    const { account, owner, procoreIds } = await seedAccount(["Orphan Tower"]);
+    const stale = await db().selectionDraft.create({
+      data: { accountId: account.id, userId: owner.id, selections: [pick(procoreIds[0], { planner: true })], status: "CHECKOUT", checkoutSessionId: `cs_test_unknown_${account.id}` },
+    });
+    const admin = await addMember(account.id, "ADMIN");
+    await openDraft(account.id, admin.id, [pick(procoreIds[0], { planner: true })]);
+    await startCheckout(account, admin, "MONTH");
+    expect((await db().selectionDraft.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe("EXPIRED");
+  });
+
+  it("under the purchase lock, a project module licensed meanwhile (a grant between the draft check and the lock) is refused", async () => {
+    const { account, owner, procoreIds } = await licensedAccount(sandbox, ["Granted Tower"], ([id]) => [pick(id, { planner: true })]);
+    const refused = await db()
+      .$transaction(async (tx) => {
+        await lockPurchases(tx, account.id);
+        await assertPurchasable(tx, account.id, owner.id, [pick(procoreIds[0], { planner: true, safety: true })]);
+      })
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({ status: 409, message: expect.stringContaining("Granted Tower was licensed a moment ago") });
+    // Safety alone is not licensed: it may be bought.
+    await db().$transaction(async (tx) => {
+      await lockPurchases(tx, account.id);
+      await assertPurchasable(tx, account.id, owner.id, [pick(procoreIds[0], { safety: true })]);
+    });
   });
 
   it("checkout.session.expired marks the checkout expired", async () => {

@@ -1,9 +1,11 @@
 import type { NextResponse } from "next/server";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { billingPortalUrl, changeProjectSubscription, projectSubscription } from "@/lib/billing/manage";
 import { stripe } from "@/lib/billing/stripe";
 import { db } from "@/lib/db";
-import { addMember, licensedAccount, pick, startBillingSandbox, waitFor, type BillingSandbox } from "./support";
+import { startCheckout } from "@/lib/billing/checkout";
+import { addMember, latestSessionId, licensedAccount, openDraft, pick, startBillingSandbox, waitFor, type BillingSandbox } from "./support";
 
 let sandbox: BillingSandbox;
 let errorResponse: (err: unknown) => NextResponse;
@@ -119,6 +121,27 @@ describe("changing a project's subscription", () => {
     await Promise.all([1, 2].map(() => changeProjectSubscription(owner.id, tower, { action: "add", item: "SAFETY" })));
     expect(await updatesOf(subscriptionId)).toHaveLength(1);
     expect((await licencesOf(tower)).filter((l) => l.module === "SAFETY")).toHaveLength(1);
+  });
+
+  it("refuses to add a module that another admin's open checkout is buying for the project, with 409 naming it", async () => {
+    const { owner, account, subscriptionId, projectId } = await twoPlannerProjects();
+    const tower = await db().project.findUniqueOrThrow({ where: { id: projectId("Harbour Tower") } });
+    // Harbour Tower's last module removed: it is unlicensed, so an admin's checkout may buy it again.
+    await changeProjectSubscription(owner.id, tower.id, { action: "remove", item: "PLANNER" });
+    const admin = await addMember(account.id, "ADMIN");
+    await openDraft(account.id, admin.id, [pick(tower.procoreProjectId.toString(), { planner: true })]);
+    await startCheckout(account, admin, "MONTH");
+    const sessionId = await latestSessionId(account.id, admin.id);
+
+    const refused = await refusal(changeProjectSubscription(owner.id, tower.id, { action: "add", item: "PLANNER" }));
+    expect(refused).toMatchObject({ status: 409, body: { fields: { selections: [tower.procoreProjectId.toString()] } } });
+    expect(refused.body.error).toContain("Harbour Tower is in a checkout");
+    expect(await billed(subscriptionId)).toEqual({ smartapp_planner_monthly: 1 });
+
+    // Once that checkout has expired, the module can be added here.
+    await stripe().checkout.sessions.expire(sessionId);
+    await changeProjectSubscription(owner.id, tower.id, { action: "add", item: "PLANNER" });
+    expect(await billed(subscriptionId)).toEqual({ smartapp_planner_monthly: 2 });
   });
 
   it("counts two projects adding the same module at once", async () => {
@@ -240,6 +263,17 @@ describe("who may change what", () => {
     const notBoolean = await refusal(changeProjectSubscription(owner.id, tower, { action: "cancelAtPeriodEnd", cancel: "yes" }));
     expect(notBoolean).toMatchObject({ status: 400, body: { fields: { cancel: [expect.any(String)] } } });
     expect(await licencesOf(tower)).toHaveLength(1);
+  });
+});
+
+describe("Stripe failing", () => {
+  it("answers 503 while Stripe cannot be reached, and 502 with Stripe's message when it refuses", async () => {
+    // Nothing listens on port 9: the SDK's own connection error.
+    const unreachable = new Stripe("sk_test_unreachable", { host: "127.0.0.1", port: 9, protocol: "http", maxNetworkRetries: 0 });
+    const down = await refusal(unreachable.customers.list({ limit: 1 }));
+    expect(down).toMatchObject({ status: 503, body: { error: "Stripe could not be reached; try again shortly", code: "stripe_unavailable" } });
+    const refused = await refusal(stripe().customers.retrieve("cus_nobody"));
+    expect(refused).toMatchObject({ status: 502, body: { code: "stripe_refused", error: "Stripe refused the request: No such customer: 'cus_nobody'" } });
   });
 });
 
