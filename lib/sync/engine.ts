@@ -641,6 +641,8 @@ class SyncExecution<L, P> {
     const procore = pair.procore === "unseen" ? null : pair.procore;
     switch (writeOf(pair.decision)) {
       case "create-local": {
+        // Adapters with createLocalMany create in bulk (see the batch above), so they never get here.
+        if (!adapter.createLocal) throw new Error(`${adapter.entity}: no createLocal for a one-at-a-time create`);
         const created = see(adapter.local, await adapter.createLocal(procore!.record));
         return this.saveLink(pair, created, procore!);
       }

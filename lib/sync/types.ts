@@ -88,11 +88,12 @@ export interface EntityAdapter<L, P, F extends ComparedFields = ComparedFields> 
   findProcore?(keys: readonly string[]): Promise<P[]>;
   attachProcore?(records: readonly P[]): Promise<PushResult<P>[]>;
 
-  createLocal(from: P): Promise<L>;
   /**
-   * Creates many at once (a batch's worth, in one insert where it can); results in the order of the input. When
-   * present, the engine uses it instead of `createLocal`: for records that do not depend on each other.
+   * Creating Smartapp records from Procore's: one of the two. `createLocal` creates one at a time, in the batch's
+   * order (a location may need its parent, created just before); `createLocalMany` creates a batch's worth at once
+   * (one insert where it can), results in the order of the input, for records that do not depend on each other.
    */
+  createLocal?(from: P): Promise<L>;
   createLocalMany?(from: readonly P[]): Promise<PushResult<L>[]>;
   updateLocal(record: L, from: P): Promise<L>;
   deactivateLocal(record: L): Promise<L>;

@@ -67,7 +67,6 @@ export function companiesAdapter(ctx: SyncContext): EntityAdapter<LocalCompany, 
       ).filter((v) => v.isActive),
     attachProcore: (records) => pushEach(records, addToProject),
 
-    createLocal: (from) => db().company.create({ data: { projectId, ...localData(from) } }),
     createLocalMany: (from) =>
       insertEach(
         from,

@@ -221,7 +221,6 @@ export function usersAdapter(ctx: SyncContext): EntityAdapter<LocalMember, Proco
         return member;
       }),
 
-    createLocal: async (from) => withRelations(await db().teamMember.create({ data: { projectId, ...(await localData(from)) } })),
     async createLocalMany(from) {
       const results = await insertEach(
         from,
