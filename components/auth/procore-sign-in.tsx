@@ -6,6 +6,9 @@ import { SIGN_IN_WINDOW_PATH } from "@/lib/auth/sign-in-window";
 
 const noSubscription = () => () => undefined;
 
+/** Set in the frame (its own storage) when the sign-in window closed: the next click may ask for storage access. */
+const SIGNED_IN_ELSEWHERE = "smartapp:signed-in-in-window";
+
 /**
  * Inside Procore's iframe, Procore's login page refuses to be framed: sign in in a window of its own (as Procore's
  * iframe helpers do). That window closes itself once signed in; the frame then reloads, signed in — or, if the person
@@ -17,9 +20,27 @@ function signInInWindow(): boolean {
   const watch = setInterval(() => {
     if (!popup.closed) return;
     clearInterval(watch);
+    sessionStorage.setItem(SIGNED_IN_ELSEWHERE, "1");
     window.location.reload();
   }, 300);
   return true;
+}
+
+/**
+ * Browsers that keep cookies out of third-party frames (Safari, Firefox strict, Chrome without third-party cookies)
+ * still show the sign-in here after the window signed in. The Storage Access API lets this frame use that session; it
+ * needs the person's click and their visit to Smartapp itself (the window), so it is asked only after the window.
+ */
+async function gainedStorageAccess(): Promise<boolean> {
+  if (!sessionStorage.getItem(SIGNED_IN_ELSEWHERE)) return false;
+  sessionStorage.removeItem(SIGNED_IN_ELSEWHERE);
+  if (typeof document.hasStorageAccess !== "function" || (await document.hasStorageAccess())) return false;
+  try {
+    await document.requestStorageAccess();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Starts the Procore OAuth flow; Procore sends the person back to `callbackUrl`. */
@@ -28,17 +49,23 @@ export function ProcoreSignInButton({ callbackUrl, label }: { callbackUrl: strin
   const [blocked, setBlocked] = useState(false);
   // Server-rendered before React has hydrated it, the button would swallow a click: enabled once it can act.
   const ready = useSyncExternalStore(noSubscription, () => true, () => false);
+  const afterWindow = useSyncExternalStore(
+    noSubscription,
+    () => window.self !== window.top && sessionStorage.getItem(SIGNED_IN_ELSEWHERE) !== null,
+    () => false,
+  );
   return (
     <>
       <button
         type="button"
         disabled={!ready || pending}
-        onClick={() => {
+        onClick={async () => {
           setPending(true);
           if (window.self === window.top) {
             void signIn("procore", { callbackUrl });
             return;
           }
+          if (await gainedStorageAccess()) return window.location.reload();
           const opened = signInInWindow();
           setBlocked(!opened);
           if (!opened) setPending(false);
@@ -47,6 +74,12 @@ export function ProcoreSignInButton({ callbackUrl, label }: { callbackUrl: strin
       >
         {label}
       </button>
+      {afterWindow && (
+        <p className="text-sm">
+          Signed in, but still asked here? Your browser keeps Smartapp&apos;s sign-in out of Procore&apos;s page: press the button again and allow
+          Smartapp to use it.
+        </p>
+      )}
       {blocked && (
         <p role="alert" className="text-sm text-red-700">
           Your browser blocked the Procore sign-in window. Allow pop-ups for this site, then try again.
