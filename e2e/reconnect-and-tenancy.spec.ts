@@ -89,3 +89,16 @@ test("the selection API refuses invalid selections with a message naming the pro
   expect(malformed.status()).toBe(400);
   expect(await (await api.get(`${APP_URL}/api/accounts/${accountId}/draft`)).json()).toEqual(before);
 });
+
+// SPEC §2: the company's own staff administer its account; a subcontractor's user in its Procore directory who opens
+// the App Setup Instructions joins as a member and is not taken to the mapping page.
+test("a subcontractor's user in the company's directory joins through setup as a member, not an admin", async ({ browser, request }) => {
+  const demo = await companyIdByName(request, DEMO.company);
+  await installApp(request, demo);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInThroughSetup(page, { email: "james.carter@demo.test", password: "demo" }, `/procore/setup?company_id=${demo}`);
+  await expect(page.getByRole("heading", { name: `You are a member of ${DEMO.company}` })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Project Central" })).toHaveAttribute("href", "/projects");
+  await context.close();
+});

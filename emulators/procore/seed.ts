@@ -157,6 +157,9 @@ const LOCATION_TREE: [string, string[]][] = [
 ];
 const LEVEL_ROOMS = ["Lobby", "Room 101", "Room 102"];
 
+/** A subcontractor's user in Demo's directory (not an employee) who can sign in: Smartapp makes such people members. */
+const SUBCONTRACTOR_LOGIN = "james.carter@demo.test";
+
 function person(store: Store, email: string, first: string, last: string, password: string | null): Id {
   const existing = store.personByEmail(email);
   if (existing) return existing.id;
@@ -217,7 +220,7 @@ function seedCompany(store: Store, seed: CompanySeed, citiesOffset: number): Com
   });
   const team = seed.people.map(([first, last, title], i) => {
     const email = `${first}.${last}@${seed.domain}`.toLowerCase();
-    const id = person(store, email, first, last, null);
+    const id = person(store, email, first, last, email === SUBCONTRACTOR_LOGIN ? DEMO_PASSWORD : null);
     const employee = i % 2 === 0;
     return directoryEntry(store, company.id, id, {
       first_name: first,

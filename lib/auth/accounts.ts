@@ -2,11 +2,16 @@ import { db, isUniqueViolation } from "@/lib/db";
 import type { Account, AccountRole } from "@/lib/generated/prisma/client";
 
 /**
- * The Smartapp account of a Procore company that Procore lists for this person (the caller has checked
- * that with the person's own token). The first person to complete setup owns the account; later ones
- * join as admins — in Procore only company admins reach the App Setup Instructions.
+ * The Smartapp account of a Procore company that Procore lists for this person (the caller has checked that with the
+ * person's own token), joined through setup. The company's own staff (`staff`, lib/auth/company-staff.ts) administer
+ * it: the first of them owns it, later ones are admins, and a member who is staff becomes an admin. Anyone else
+ * Procore lists in the company joins as a member.
  */
-export async function joinAccountForCompany(userId: string, company: { id: string; name: string }): Promise<{ account: Account; role: AccountRole }> {
+export async function joinAccountForCompany(
+  userId: string,
+  company: { id: string; name: string },
+  { staff }: { staff: boolean },
+): Promise<{ account: Account; role: AccountRole }> {
   const procoreCompanyId = BigInt(company.id);
   let account = await db().account.findUnique({ where: { procoreCompanyId } });
   if (!account) {
@@ -20,10 +25,13 @@ export async function joinAccountForCompany(userId: string, company: { id: strin
     account = await db().account.update({ where: { id: account.id }, data: { name: company.name } });
   }
   const existing = await db().membership.findUnique({ where: { accountId_userId: { accountId: account.id, userId } } });
-  if (existing && existing.role !== "MEMBER") return { account, role: existing.role };
+  if (existing && (existing.role !== "MEMBER" || !staff)) return { account, role: existing.role };
+  if (!staff) {
+    await joinAsMember(userId, account.id);
+    return { account, role: "MEMBER" };
+  }
   const hasOwner = (await db().membership.count({ where: { accountId: account.id, role: "OWNER" } })) > 0;
   const role: AccountRole = hasOwner ? "ADMIN" : "OWNER";
-  // A member (who first came through Procore's embedded view) completing setup is a company admin.
   if (existing) {
     await db().membership.update({ where: { id: existing.id }, data: { role } });
     return { account, role };

@@ -3,9 +3,10 @@ import { forbidden, redirect } from "next/navigation";
 import { ProcoreSignInButton } from "@/components/auth/procore-sign-in";
 import { PageCard } from "@/components/ui/page-card";
 import { joinAccountForCompany } from "@/lib/auth/accounts";
+import { isCompanyStaff } from "@/lib/auth/company-staff";
 import { currentUser } from "@/lib/auth/guard";
 import { procoreFor } from "@/lib/auth/procore";
-import { ReconnectNeededError } from "@/lib/procore/errors";
+import { AppNotInstalledError, ReconnectNeededError } from "@/lib/procore/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -26,23 +27,50 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
   }
   if (companyId !== undefined && !/^\d{1,19}$/.test(companyId)) forbidden();
 
-  let companies;
+  const reconnect = (
+    <PageCard title="Reconnect to Procore">
+      <p>Smartapp can no longer reach Procore for you (the connection was revoked or expired). Your projects and mappings are kept.</p>
+      <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
+    </PageCard>
+  );
+  let procore, companies;
   try {
-    companies = await (await procoreFor(user.id)).companies.listAll();
+    procore = await procoreFor(user.id);
+    companies = await procore.companies.listAll();
   } catch (err) {
-    if (!(err instanceof ReconnectNeededError)) throw err;
-    return (
-      <PageCard title="Reconnect to Procore">
-        <p>Smartapp can no longer reach Procore for you (the connection was revoked or expired). Your projects and mappings are kept.</p>
-        <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
-      </PageCard>
-    );
+    if (err instanceof ReconnectNeededError) return reconnect;
+    throw err;
   }
 
   const chosen = companyId ? companies.find((c) => c.id === companyId) : companies.length === 1 ? companies[0] : undefined;
   if (companyId && !chosen) forbidden();
   if (chosen) {
-    const { account } = await joinAccountForCompany(user.id, chosen);
+    let staff: boolean;
+    try {
+      staff = await isCompanyStaff(procore, chosen.id);
+    } catch (err) {
+      if (err instanceof ReconnectNeededError) return reconnect;
+      if (!(err instanceof AppNotInstalledError)) throw err;
+      return (
+        <PageCard title="Smartapp is not installed">
+          <p>Install Smartapp in {chosen.name} from the Procore App Marketplace, then open its App Setup Instructions again.</p>
+        </PageCard>
+      );
+    }
+    const { account, role } = await joinAccountForCompany(user.id, chosen, { staff });
+    if (role === "MEMBER") {
+      return (
+        <PageCard title={`You are a member of ${account.name}`}>
+          <p>
+            {account.name}&apos;s own staff manage its Smartapp licences, billing and Procore settings; Procore&apos;s directory lists you with another
+            company, or not as an employee of {account.name}. You can open its licensed projects.
+          </p>
+          <Link href="/projects" className="inline-block rounded-md bg-brand px-5 py-2.5 font-medium text-white hover:bg-brand-dark">
+            Project Central
+          </Link>
+        </PageCard>
+      );
+    }
     redirect(`/setup/projects?account=${account.id}`);
   }
   return (
