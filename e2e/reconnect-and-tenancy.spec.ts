@@ -92,7 +92,7 @@ test("the selection API refuses invalid selections with a message naming the pro
 
 // SPEC §2: the company's own staff administer its account; a subcontractor's user in its Procore directory who opens
 // the App Setup Instructions joins as a member and is not taken to the mapping page.
-test("a subcontractor's user in the company's directory joins through setup as a member, not an admin", async ({ browser, request }) => {
+test("a subcontractor's user in the company's directory joins through setup as a member; the owner can make them an admin", async ({ browser, request }) => {
   const demo = await companyIdByName(request, DEMO.company);
   await installApp(request, demo);
   const context = await browser.newContext();
@@ -100,5 +100,22 @@ test("a subcontractor's user in the company's directory joins through setup as a
   await signInThroughSetup(page, { email: "james.carter@demo.test", password: "demo" }, `/procore/setup?company_id=${demo}`);
   await expect(page.getByRole("heading", { name: `You are a member of ${DEMO.company}` })).toBeVisible();
   await expect(page.getByRole("link", { name: "Project Central" })).toHaveAttribute("href", "/projects");
+
+  // The owner makes them an admin on the People page; setup then takes them to the mapping page.
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signInThroughSetup(owner, DEMO, `/procore/setup?company_id=${demo}`);
+  await expect(owner.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
+  await owner.goto(`${APP_URL}/projects`);
+  await owner.getByRole("region", { name: DEMO.company }).getByRole("link", { name: "People" }).click();
+  await expect(owner.getByRole("heading", { name: "People", exact: true })).toBeVisible();
+  const role = owner.getByRole("combobox", { name: "Role of james.carter@demo.test" });
+  await expect(role).toHaveValue("MEMBER");
+  await role.selectOption({ label: "Admin" });
+  await expect(owner.getByText("james.carter@demo.test is now an admin")).toBeVisible();
+  await ownerContext.close();
+
+  await page.goto(`${APP_URL}/procore/setup?company_id=${demo}`);
+  await expect(page.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
   await context.close();
 });

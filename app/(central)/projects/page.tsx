@@ -27,9 +27,14 @@ export default async function ProjectCentralPage() {
               {account.name}
             </h2>
             {role !== "MEMBER" && (
-              <Link href={`/setup/projects?account=${account.id}`} className="text-sm font-medium text-brand hover:underline">
-                Add Procore projects
-              </Link>
+              <div className="flex items-center gap-4">
+                <Link href={`/accounts/${account.id}/people`} className="text-sm font-medium text-brand hover:underline">
+                  People
+                </Link>
+                <Link href={`/setup/projects?account=${account.id}`} className="text-sm font-medium text-brand hover:underline">
+                  Add Procore projects
+                </Link>
+              </div>
             )}
           </div>
           {projects.length === 0 ? (

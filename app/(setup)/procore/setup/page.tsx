@@ -63,7 +63,8 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
         <PageCard title={`You are a member of ${account.name}`}>
           <p>
             {account.name}&apos;s own staff manage its Smartapp licences, billing and Procore settings; Procore&apos;s directory lists you with another
-            company, or not as an employee of {account.name}. You can open its licensed projects.
+            company, or not as an employee of {account.name}. You can open its licensed projects; its owner can make you an admin (Project Central →
+            People).
           </p>
           <Link href="/projects" className="inline-block rounded-md bg-brand px-5 py-2.5 font-medium text-white hover:bg-brand-dark">
             Project Central

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { HttpError, notFound } from "@/lib/errors";
+import type { AccountRole } from "@/lib/generated/prisma/client";
+
+/** One person of an account, as the People page shows them. */
+export interface AccountPersonView {
+  id: string;
+  email: string;
+  name: string | null;
+  role: AccountRole;
+  since: string;
+}
+
+export const roleChangeSchema = z.object({ role: z.enum(["ADMIN", "MEMBER"]) });
+
+const ROLE_ORDER: Record<AccountRole, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
+
+/** The account's people: the owner first, then admins, then members, each by email. */
+export async function listMembers(accountId: string): Promise<AccountPersonView[]> {
+  const rows = await db().membership.findMany({ where: { accountId }, include: { user: { select: { email: true, name: true } } } });
+  return rows
+    .map((m) => ({ id: m.userId, email: m.user.email, name: m.user.name, role: m.role, since: m.createdAt.toISOString() }))
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.email.localeCompare(b.email));
+}
+
+/**
+ * The owner makes a member an admin, or an admin a member (setup makes only the company's own staff admins; the
+ * owner decides for anyone else). Someone not in the account → 404; the owner's own role is not changed here.
+ */
+export async function changeMemberRole(accountId: string, userId: string, role: "ADMIN" | "MEMBER"): Promise<AccountPersonView[]> {
+  const membership = await db().membership.findUnique({ where: { accountId_userId: { accountId, userId } } });
+  if (!membership) throw notFound("No such person in this account");
+  if (membership.role === "OWNER") throw new HttpError(409, "The owner's role cannot be changed", { role: ["the owner stays the owner"] });
+  if (membership.role !== role) await db().membership.update({ where: { id: membership.id }, data: { role } });
+  return listMembers(accountId);
+}
