@@ -6,8 +6,13 @@ import { SIGN_IN_WINDOW_PATH } from "@/lib/auth/sign-in-window";
 
 const noSubscription = () => () => undefined;
 
-/** Set in the frame (its own storage) when the sign-in window closed: the next click may ask for storage access. */
+/**
+ * Set in the frame (its own storage) when the sign-in window closed: a click in the next few minutes may ask for
+ * storage access. Older marks are stale (the frame signed in, and its session ended later).
+ */
 const SIGNED_IN_ELSEWHERE = "smartapp:signed-in-in-window";
+const MARK_MAX_AGE_MS = 10 * 60_000;
+const freshMark = () => Date.now() - Number(sessionStorage.getItem(SIGNED_IN_ELSEWHERE) ?? 0) < MARK_MAX_AGE_MS;
 
 /**
  * Inside Procore's iframe, Procore's login page refuses to be framed: sign in in a window of its own (as Procore's
@@ -20,7 +25,7 @@ function signInInWindow(): boolean {
   const watch = setInterval(() => {
     if (!popup.closed) return;
     clearInterval(watch);
-    sessionStorage.setItem(SIGNED_IN_ELSEWHERE, "1");
+    sessionStorage.setItem(SIGNED_IN_ELSEWHERE, String(Date.now()));
     window.location.reload();
   }, 300);
   return true;
@@ -32,7 +37,7 @@ function signInInWindow(): boolean {
  * needs the person's click and their visit to Smartapp itself (the window), so it is asked only after the window.
  */
 async function gainedStorageAccess(): Promise<boolean> {
-  if (!sessionStorage.getItem(SIGNED_IN_ELSEWHERE)) return false;
+  if (!freshMark()) return false;
   sessionStorage.removeItem(SIGNED_IN_ELSEWHERE);
   if (typeof document.hasStorageAccess !== "function" || (await document.hasStorageAccess())) return false;
   try {
@@ -51,7 +56,7 @@ export function ProcoreSignInButton({ callbackUrl, label }: { callbackUrl: strin
   const ready = useSyncExternalStore(noSubscription, () => true, () => false);
   const afterWindow = useSyncExternalStore(
     noSubscription,
-    () => window.self !== window.top && sessionStorage.getItem(SIGNED_IN_ELSEWHERE) !== null,
+    () => window.self !== window.top && freshMark(),
     () => false,
   );
   return (
