@@ -1,8 +1,36 @@
-import { describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { accountFor } from "@/lib/auth/guard";
 import { changeMemberRole, listMembers } from "@/lib/auth/members";
 import { db } from "@/lib/db";
 import { createAccount, createUser } from "./support/factories";
+
+// The routes run for real against the database; only the session is faked (as next-auth would read it from the cookie).
+const session = vi.hoisted(() => ({ user: null as { id: string; email: string; name: string } | null }));
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () => (session.user ? { user: session.user } : null),
+}));
+
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+let patch: Handler;
+let list: Handler;
+beforeAll(async () => {
+  patch = (await import("@/app/api/accounts/[accountId]/members/[userId]/route")).PATCH;
+  list = (await import("@/app/api/accounts/[accountId]/members/route")).GET;
+});
+
+/** The PATCH route as the browser calls it, as `as`. */
+async function changeRole(as: { id: string; email: string }, accountId: string, userId: string, body: string) {
+  session.user = { id: as.id, email: as.email, name: "x" };
+  const req = new NextRequest(`http://localhost:3000/api/accounts/${accountId}/members/${userId}`, {
+    method: "PATCH",
+    headers: { origin: "http://localhost:3000", "content-type": "application/json" },
+    body,
+  });
+  const res = await patch(req, { params: Promise.resolve({ accountId, userId }) });
+  return { status: res.status, body: (await res.json()) as { error?: string; fields?: Record<string, string[]> } };
+}
 
 /** An account with an owner, an admin and a member (emails sort the other way round, to see the order is by role). */
 async function team() {
@@ -47,5 +75,25 @@ describe("the account's people", () => {
     await expect(accountFor(admin.id, account.id, "OWNER")).rejects.toMatchObject({ status: 403 });
     const other = await team();
     await expect(accountFor(other.owner.id, account.id, "OWNER")).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("through the route: only the owner changes roles, with a valid role; bad input is a 400 with field messages", async () => {
+    const { account, owner, admin, member } = await team();
+    expect((await changeRole(admin, account.id, member.id, JSON.stringify({ role: "ADMIN" }))).status).toBe(403);
+    expect((await changeRole(member, account.id, member.id, JSON.stringify({ role: "ADMIN" }))).status).toBe(403);
+    const toOwner = await changeRole(owner, account.id, member.id, JSON.stringify({ role: "OWNER" }));
+    expect(toOwner.status).toBe(400);
+    expect(toOwner.body.fields?.role).toBeDefined();
+    expect((await changeRole(owner, account.id, member.id, "{not json")).status).toBe(400);
+    const other = await team();
+    expect((await changeRole(owner, account.id, other.member.id, JSON.stringify({ role: "ADMIN" }))).status).toBe(404);
+    expect((await changeRole(other.owner, account.id, member.id, JSON.stringify({ role: "ADMIN" }))).status).toBe(404);
+    expect((await db().membership.findUniqueOrThrow({ where: { accountId_userId: { accountId: account.id, userId: member.id } } })).role).toBe("MEMBER");
+
+    const done = await changeRole(owner, account.id, member.id, JSON.stringify({ role: "ADMIN" }));
+    expect(done.status).toBe(200);
+    session.user = { id: member.id, email: member.email, name: "x" };
+    const people = await list(new NextRequest(`http://localhost:3000/api/accounts/${account.id}/members`), { params: Promise.resolve({ accountId: account.id }) });
+    expect(people.status).toBe(200);
   });
 });

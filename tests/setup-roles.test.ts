@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinAccountForCompany } from "@/lib/auth/accounts";
 import { isCompanyStaff } from "@/lib/auth/company-staff";
+import { changeMemberRole, ownerOf } from "@/lib/auth/members";
 import { saveConnection } from "@/lib/auth/connection-store";
 import { procoreFor } from "@/lib/auth/procore";
 import { db } from "@/lib/db";
@@ -55,16 +56,28 @@ describe("setup roles", () => {
     // Coming back does not promote a member who is not staff, nor demote anyone.
     expect(await joinAccountForCompany(sub.id, company, { staff: false })).toMatchObject({ role: "MEMBER" });
     expect(await joinAccountForCompany(owner.id, company, { staff: false })).toMatchObject({ role: "OWNER" });
-    // A member who is staff (first came through Procore's embedded view) becomes an admin.
+    // A member stays one once there is an owner, staff or not: the owner decides, and may have demoted them.
     const embedded = await createUser();
     const { account } = await joinAccountForCompany(embedded.id, company, { staff: false });
-    expect(await joinAccountForCompany(embedded.id, company, { staff: true })).toMatchObject({ role: "ADMIN" });
+    expect(await joinAccountForCompany(embedded.id, company, { staff: true })).toMatchObject({ role: "MEMBER" });
+    await changeMemberRole(account.id, admin.id, "MEMBER");
+    expect(await joinAccountForCompany(admin.id, company, { staff: true })).toMatchObject({ role: "MEMBER" });
     const roles = await db().membership.findMany({ where: { accountId: account.id }, select: { userId: true, role: true } });
     expect(Object.fromEntries(roles.map((r) => [r.userId, r.role]))).toEqual({
       [sub.id]: "MEMBER",
       [owner.id]: "OWNER",
-      [admin.id]: "ADMIN",
-      [embedded.id]: "ADMIN",
+      [admin.id]: "MEMBER",
+      [embedded.id]: "MEMBER",
     });
+  });
+
+  it("gives an account of members only (they came through Procore's embedded view) its first staff member as owner", async () => {
+    const company = { id: procoreId().toString(), name: "Members Only Co." };
+    const [sub, staffer] = [await createUser(), await createUser()];
+    await joinAccountForCompany(sub.id, company, { staff: false });
+    const { account } = await joinAccountForCompany(staffer.id, company, { staff: false });
+    expect(await ownerOf(account.id)).toBeNull();
+    expect(await joinAccountForCompany(staffer.id, company, { staff: true })).toMatchObject({ role: "OWNER" });
+    expect(await ownerOf(account.id)).toEqual({ email: staffer.email });
   });
 });

@@ -12,7 +12,18 @@ const noSubscription = () => () => undefined;
  */
 const SIGNED_IN_ELSEWHERE = "smartapp:signed-in-in-window";
 const MARK_MAX_AGE_MS = 10 * 60_000;
-const freshMark = () => Date.now() - Number(sessionStorage.getItem(SIGNED_IN_ELSEWHERE) ?? 0) < MARK_MAX_AGE_MS;
+
+/** Browsers that block a frame's cookies may refuse its storage too (SecurityError): then there is no mark. */
+function mark(action: "read" | "set" | "clear"): number {
+  try {
+    if (action === "set") sessionStorage.setItem(SIGNED_IN_ELSEWHERE, String(Date.now()));
+    if (action === "clear") sessionStorage.removeItem(SIGNED_IN_ELSEWHERE);
+    return Number(sessionStorage.getItem(SIGNED_IN_ELSEWHERE) ?? 0);
+  } catch {
+    return 0;
+  }
+}
+const freshMark = () => Date.now() - mark("read") < MARK_MAX_AGE_MS;
 
 /**
  * Inside Procore's iframe, Procore's login page refuses to be framed: sign in in a window of its own (as Procore's
@@ -25,7 +36,7 @@ function signInInWindow(): boolean {
   const watch = setInterval(() => {
     if (!popup.closed) return;
     clearInterval(watch);
-    sessionStorage.setItem(SIGNED_IN_ELSEWHERE, String(Date.now()));
+    mark("set");
     window.location.reload();
   }, 300);
   return true;
@@ -38,7 +49,7 @@ function signInInWindow(): boolean {
  */
 async function gainedStorageAccess(): Promise<boolean> {
   if (!freshMark()) return false;
-  sessionStorage.removeItem(SIGNED_IN_ELSEWHERE);
+  mark("clear");
   if (typeof document.hasStorageAccess !== "function" || (await document.hasStorageAccess())) return false;
   try {
     await document.requestStorageAccess();

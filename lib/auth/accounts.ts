@@ -4,8 +4,8 @@ import type { Account, AccountRole } from "@/lib/generated/prisma/client";
 /**
  * The Smartapp account of a Procore company that Procore lists for this person (the caller has checked that with the
  * person's own token), joined through setup. The company's own staff (`staff`, lib/auth/company-staff.ts) administer
- * it: the first of them owns it, later ones are admins, and a member who is staff becomes an admin. Anyone else
- * Procore lists in the company joins as a member.
+ * it: the first of them owns it, later ones join as admins. Anyone else Procore lists in the company joins as a member,
+ * and an existing member stays one (the owner promotes on the People page) unless the account has no owner yet.
  */
 export async function joinAccountForCompany(
   userId: string,
@@ -31,17 +31,25 @@ export async function joinAccountForCompany(
     return { account, role: "MEMBER" };
   }
   const hasOwner = (await db().membership.count({ where: { accountId: account.id, role: "OWNER" } })) > 0;
-  const role: AccountRole = hasOwner ? "ADMIN" : "OWNER";
   if (existing) {
-    await db().membership.update({ where: { id: existing.id }, data: { role } });
-    return { account, role };
+    // A member stays one once the account has an owner: the owner decides (People page), and may have demoted them.
+    // An account with members only (they came through Procore's embedded view) gets its first staff member as owner.
+    if (hasOwner) return { account, role: "MEMBER" };
+    await db().membership.update({ where: { id: existing.id }, data: { role: "OWNER" } });
+    return { account, role: "OWNER" };
   }
+  const role: AccountRole = hasOwner ? "ADMIN" : "OWNER";
   try {
     await db().membership.create({ data: { accountId: account.id, userId, role } });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
   }
   return { account, role };
+}
+
+/** The person's membership of the account of a Procore company, if both exist. */
+export async function membershipFor(userId: string, procoreCompanyId: string) {
+  return db().membership.findFirst({ where: { userId, account: { procoreCompanyId: BigInt(procoreCompanyId) } }, include: { account: true } });
 }
 
 /** Adds a person to an account as a member (uses its projects), unless they belong to it already. */

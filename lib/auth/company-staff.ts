@@ -1,3 +1,4 @@
+import { log } from "@/lib/log";
 import { AppNotInstalledError, ForbiddenError, NotFoundError, type ProcoreClient } from "@/lib/procore";
 
 /**
@@ -12,6 +13,7 @@ export async function isCompanyStaff(procore: ProcoreClient, companyId: string):
     for await (const entry of procore.withCompany(companyId).users.list({ search: me.login })) {
       if (entry.id === me.id) return entry.isEmployee && entry.isActive;
     }
+    log.info({ companyId }, "the company directory does not list the signed-in person: not staff");
     return false;
   } catch (err) {
     if ((err instanceof ForbiddenError && !(err instanceof AppNotInstalledError)) || err instanceof NotFoundError) return false;

@@ -24,6 +24,12 @@ export async function listMembers(accountId: string): Promise<AccountPersonView[
     .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.email.localeCompare(b.email));
 }
 
+/** The account's owner, if it has one yet. */
+export async function ownerOf(accountId: string): Promise<{ email: string } | null> {
+  const owner = await db().membership.findFirst({ where: { accountId, role: "OWNER" }, include: { user: { select: { email: true } } } });
+  return owner && { email: owner.user.email };
+}
+
 /**
  * The owner makes a member an admin, or an admin a member (setup makes only the company's own staff admins; the
  * owner decides for anyone else). Someone not in the account → 404; the owner's own role is not changed here.

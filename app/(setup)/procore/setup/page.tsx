@@ -2,11 +2,12 @@ import Link from "next/link";
 import { forbidden, redirect } from "next/navigation";
 import { ProcoreSignInButton } from "@/components/auth/procore-sign-in";
 import { PageCard } from "@/components/ui/page-card";
-import { joinAccountForCompany } from "@/lib/auth/accounts";
+import { joinAccountForCompany, membershipFor } from "@/lib/auth/accounts";
 import { isCompanyStaff } from "@/lib/auth/company-staff";
 import { currentUser } from "@/lib/auth/guard";
+import { ownerOf } from "@/lib/auth/members";
 import { procoreFor } from "@/lib/auth/procore";
-import { AppNotInstalledError, ReconnectNeededError } from "@/lib/procore/errors";
+import { AppNotInstalledError, RateLimitedError, ReconnectNeededError } from "@/lib/procore/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -45,27 +46,46 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
   const chosen = companyId ? companies.find((c) => c.id === companyId) : companies.length === 1 ? companies[0] : undefined;
   if (companyId && !chosen) forbidden();
   if (chosen) {
-    let staff: boolean;
-    try {
-      staff = await isCompanyStaff(procore, chosen.id);
-    } catch (err) {
-      if (err instanceof ReconnectNeededError) return reconnect;
-      if (!(err instanceof AppNotInstalledError)) throw err;
-      return (
-        <PageCard title="Smartapp is not installed">
-          <p>Install Smartapp in {chosen.name} from the Procore App Marketplace, then open its App Setup Instructions again.</p>
-        </PageCard>
-      );
+    // Owners and admins keep their role whatever the directory says: ask Procore only about newcomers and members.
+    const known = await membershipFor(user.id, chosen.id);
+    let staff = false;
+    if (!known || known.role === "MEMBER") {
+      try {
+        staff = await isCompanyStaff(procore, chosen.id);
+      } catch (err) {
+        if (err instanceof ReconnectNeededError) return reconnect;
+        if (err instanceof RateLimitedError) {
+          return (
+            <PageCard title="Procore is busy">
+              <p>Procore asked Smartapp to slow down. Open this page again in a minute.</p>
+            </PageCard>
+          );
+        }
+        if (!(err instanceof AppNotInstalledError)) throw err;
+        return (
+          <PageCard title="Smartapp is not installed">
+            <p>Install Smartapp in {chosen.name} from the Procore App Marketplace, then open its App Setup Instructions again.</p>
+          </PageCard>
+        );
+      }
     }
     const { account, role } = await joinAccountForCompany(user.id, chosen, { staff });
     if (role === "MEMBER") {
+      const owner = await ownerOf(account.id);
       return (
         <PageCard title={`You are a member of ${account.name}`}>
           <p>
-            {account.name}&apos;s own staff manage its Smartapp licences, billing and Procore settings; Procore&apos;s directory lists you with another
-            company, or not as an employee of {account.name}. You can open its licensed projects; its owner can make you an admin (Project Central →
-            People).
+            {account.name}&apos;s own staff manage its Smartapp licences, billing and Procore settings, and Procore&apos;s directory does not list you as
+            an employee of {account.name}. You can open its licensed projects.
           </p>
+          {owner ? (
+            <p>Its owner, {owner.email}, can make you an admin (Project Central → People).</p>
+          ) : (
+            <p>
+              Nobody administers it yet: a company admin can mark you as an employee of {account.name} in Procore&apos;s Directory; then open this page
+              again.
+            </p>
+          )}
           <Link href="/projects" className="inline-block rounded-md bg-brand px-5 py-2.5 font-medium text-white hover:bg-brand-dark">
             Project Central
           </Link>
