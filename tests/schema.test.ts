@@ -68,7 +68,7 @@ describe("database rules", () => {
     await db().syncLink.create({ data: { ...base, projectId: other.id, localId: "l1", procoreId: 42n } });
   });
 
-  it("one sync setting per project and entity, one membership per person and account", async () => {
+  it("one sync setting per project and entity, one membership per person and account, one owner per account", async () => {
     const account = await createAccount();
     const project = await createProject(account.id);
     await db().syncSetting.create({ data: { projectId: project.id, entity: "ROLES" } });
@@ -76,6 +76,10 @@ describe("database rules", () => {
     const user = await createUser();
     await db().membership.create({ data: { accountId: account.id, userId: user.id, role: "OWNER" } });
     await expectUniqueViolation(db().membership.create({ data: { accountId: account.id, userId: user.id, role: "ADMIN" } }));
+    // One owner per account; admins and members are many.
+    const [second, third] = [await createUser(), await createUser()];
+    await expectUniqueViolation(db().membership.create({ data: { accountId: account.id, userId: second.id, role: "OWNER" } }));
+    await db().membership.createMany({ data: [second, third].map((u) => ({ accountId: account.id, userId: u.id, role: "ADMIN" as const })) });
   });
 
   it("one running sync per project and entity", async () => {

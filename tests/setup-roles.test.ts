@@ -80,4 +80,12 @@ describe("setup roles", () => {
     expect(await joinAccountForCompany(staffer.id, company, { staff: true })).toMatchObject({ role: "OWNER" });
     expect(await ownerOf(account.id)).toEqual({ email: staffer.email });
   });
+
+  it("makes one owner of people completing setup at once", async () => {
+    const company = { id: procoreId().toString(), name: "Race Co." };
+    const people = await Promise.all([1, 2, 3, 4].map(() => createUser()));
+    const joined = await Promise.all(people.map((p) => joinAccountForCompany(p.id, company, { staff: true })));
+    expect(joined.map((j) => j.role).sort()).toEqual(["ADMIN", "ADMIN", "ADMIN", "OWNER"]);
+    expect(await db().membership.count({ where: { accountId: joined[0]!.account.id, role: "OWNER" } })).toBe(1);
+  });
 });

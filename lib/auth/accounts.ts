@@ -31,20 +31,32 @@ export async function joinAccountForCompany(
     return { account, role: "MEMBER" };
   }
   const hasOwner = (await db().membership.count({ where: { accountId: account.id, role: "OWNER" } })) > 0;
+  // The database keeps one owner per account ("Membership_one_owner_per_account"): of two people becoming its owner
+  // at once, one does; the other is refused and ends as what they would be with an owner there.
   if (existing) {
     // A member stays one once the account has an owner: the owner decides (People page), and may have demoted them.
     // An account with members only (they came through Procore's embedded view) gets its first staff member as owner.
     if (hasOwner) return { account, role: "MEMBER" };
-    await db().membership.update({ where: { id: existing.id }, data: { role: "OWNER" } });
-    return { account, role: "OWNER" };
+    try {
+      await db().membership.update({ where: { id: existing.id }, data: { role: "OWNER" } });
+      return { account, role: "OWNER" };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return { account, role: "MEMBER" };
+    }
   }
-  const role: AccountRole = hasOwner ? "ADMIN" : "OWNER";
-  try {
-    await db().membership.create({ data: { accountId: account.id, userId, role } });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+  for (const role of hasOwner ? (["ADMIN"] as const) : (["OWNER", "ADMIN"] as const)) {
+    try {
+      await db().membership.create({ data: { accountId: account.id, userId, role } });
+      return { account, role };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // The same person joining twice at once: the other request made the membership.
+      const made = await db().membership.findUnique({ where: { accountId_userId: { accountId: account.id, userId } } });
+      if (made) return { account, role: made.role };
+    }
   }
-  return { account, role };
+  throw new Error(`could not join account ${account.id}`);
 }
 
 /** The person's membership of the account of a Procore company, if both exist. */

@@ -29,7 +29,8 @@ export async function startPlannerSandbox(): Promise<{ sb: Sandbox; accountId: s
   process.env.PROCORE_SANDBOX_PORT = new URL(sb.url).port;
   const account = await sharedAccount(THIRD_COMPANY, "Third Party Contractors");
   const owner = await createUser();
-  await db().membership.create({ data: { accountId: account.id, userId: owner.id, role: "OWNER" } });
+  // An admin: the account is shared with other test files, and it has one owner at most.
+  await db().membership.create({ data: { accountId: account.id, userId: owner.id, role: "ADMIN" } });
   await saveConnection(owner.id, await signIn({ sandboxUrl: sb.url, email: "third@third.test" }));
   return { sb, accountId: account.id, ownerId: owner.id };
 }

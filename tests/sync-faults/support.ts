@@ -99,7 +99,8 @@ export async function startFaultSandbox(): Promise<{ sb: Sandbox; env: (projectI
     // The account owner's connection, stored as the app stores it: what the worker's syncs act through.
     const account = await sharedAccount(DEMO_COMPANY, "Demo Construction Co.");
     const owner = await createUser();
-    await db().membership.create({ data: { accountId: account.id, userId: owner.id, role: "OWNER" } });
+    // An admin: the account is shared with other test files, and it has one owner at most.
+    await db().membership.create({ data: { accountId: account.id, userId: owner.id, role: "ADMIN" } });
     await saveConnection(owner.id, await signIn({ sandboxUrl: sb.url }));
     const connectionId = (await db().procoreConnection.findUniqueOrThrow({ where: { userId: owner.id } })).id;
     const project = await db().project.create({

@@ -87,7 +87,8 @@ beforeAll(async () => {
   accountId = account.id;
   const owner = await createUser();
   ownerId = owner.id;
-  await db().membership.create({ data: { accountId, userId: ownerId, role: "OWNER" } });
+  // An admin: the account is shared with other test files, and it has one owner at most.
+  await db().membership.create({ data: { accountId, userId: ownerId, role: "ADMIN" } });
   await saveConnection(ownerId, await signIn({ sandboxUrl: sb.url }));
   synced = await project("4400000039");
   boss = await jobSender();
