@@ -14,16 +14,16 @@ const SIGNED_IN_ELSEWHERE = "smartapp:signed-in-in-window";
 const MARK_MAX_AGE_MS = 10 * 60_000;
 
 /** Browsers that block a frame's cookies may refuse its storage too (SecurityError): then there is no mark. */
-function mark(action: "read" | "set" | "clear"): number {
+function withStorage<T>(act: (storage: Storage) => T, otherwise: T): T {
   try {
-    if (action === "set") sessionStorage.setItem(SIGNED_IN_ELSEWHERE, String(Date.now()));
-    if (action === "clear") sessionStorage.removeItem(SIGNED_IN_ELSEWHERE);
-    return Number(sessionStorage.getItem(SIGNED_IN_ELSEWHERE) ?? 0);
+    return act(sessionStorage);
   } catch {
-    return 0;
+    return otherwise;
   }
 }
-const freshMark = () => Date.now() - mark("read") < MARK_MAX_AGE_MS;
+const setMark = () => withStorage((s) => s.setItem(SIGNED_IN_ELSEWHERE, String(Date.now())), undefined);
+const clearMark = () => withStorage((s) => s.removeItem(SIGNED_IN_ELSEWHERE), undefined);
+const freshMark = () => withStorage((s) => Date.now() - Number(s.getItem(SIGNED_IN_ELSEWHERE) ?? 0) < MARK_MAX_AGE_MS, false);
 
 /**
  * Inside Procore's iframe, Procore's login page refuses to be framed: sign in in a window of its own (as Procore's
@@ -36,7 +36,7 @@ function signInInWindow(): boolean {
   const watch = setInterval(() => {
     if (!popup.closed) return;
     clearInterval(watch);
-    mark("set");
+    setMark();
     window.location.reload();
   }, 300);
   return true;
@@ -49,7 +49,7 @@ function signInInWindow(): boolean {
  */
 async function gainedStorageAccess(): Promise<boolean> {
   if (!freshMark()) return false;
-  mark("clear");
+  clearMark();
   if (typeof document.hasStorageAccess !== "function" || (await document.hasStorageAccess())) return false;
   try {
     await document.requestStorageAccess();

@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -117,19 +117,9 @@ export async function projectSubscription(userId: string, projectId: string): Pr
   };
 }
 
-/** Stripe refusing a change is not our crash: the caller hears it, and the transaction around it rolls back. */
-async function inStripe<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof Stripe.errors.StripeError) throw new HttpError(502, `Stripe did not accept the change: ${err.message}`, undefined, "stripe_refused");
-    throw err;
-  }
-}
-
 /** Makes Stripe bill the subscription's live licences: absolute quantities, prorated; no projects left → it ends now. */
 async function billLicences(stripeSubscriptionId: string, licences: readonly LiveLicence[]): Promise<void> {
-  const [subscription, prices] = await Promise.all([inStripe(() => stripe().subscriptions.retrieve(stripeSubscriptionId)), priceIds()]);
+  const [subscription, prices] = await Promise.all([stripe().subscriptions.retrieve(stripeSubscriptionId), priceIds()]);
   const interval = subscription.items.data[0]?.price.recurring?.interval === "year" ? "year" : "month";
   const plan = planItems(
     subscription.items.data.map((item) => ({ id: item.id, lookupKey: item.price.lookup_key, quantity: item.quantity ?? 0 })),
@@ -140,9 +130,9 @@ async function billLicences(stripeSubscriptionId: string, licences: readonly Liv
       return id;
     },
   );
-  if (plan.cancel) await inStripe(() => stripe().subscriptions.cancel(stripeSubscriptionId));
+  if (plan.cancel) await stripe().subscriptions.cancel(stripeSubscriptionId);
   else if (plan.items.length > 0) {
-    await inStripe(() => stripe().subscriptions.update(stripeSubscriptionId, { items: plan.items, proration_behavior: "create_prorations" }));
+    await stripe().subscriptions.update(stripeSubscriptionId, { items: plan.items, proration_behavior: "create_prorations" });
   }
 }
 
@@ -179,8 +169,7 @@ async function changeLicence(
       const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT "status" FROM "Subscription" WHERE "id" = ${subscription.id} FOR NO KEY UPDATE`;
       const current = await tx.licence.findFirst({ where: { projectId, module: moduleCode, ...LIVE } });
       if (action === "add" && !isAddOn(item) && !current) {
-        const selection = { procoreProjectId: project.procoreProjectId.toString(), planner: moduleCode === "PLANNER", safety: moduleCode === "SAFETY", plannerBoard: false, safetyBadge: false };
-        await assertNotInCheckout(tx, accountId, userId, selection);
+        await assertNotInCheckout(tx, accountId, userId, project.procoreProjectId, moduleCode);
         const status = licenceStatusFor(locked.status as Stripe.Subscription.Status);
         await tx.licence.create({ data: { projectId, module: moduleCode, status, subscriptionId: subscription.id } });
       } else if (action === "remove" && !isAddOn(item) && current) {
@@ -203,7 +192,7 @@ async function setCancelAtPeriodEnd(projectId: string, accountId: string, cancel
   const target = await subscriptionOf(projectId, accountId);
   if (!target?.billsProject || hasEnded(target.subscription)) throw noSubscription();
   const id = target.subscription.stripeSubscriptionId;
-  await inStripe(() => stripe().subscriptions.update(id, { cancel_at_period_end: cancel }));
+  await stripe().subscriptions.update(id, { cancel_at_period_end: cancel });
   await syncSubscriptionFromStripe(id);
 }
 
@@ -226,8 +215,9 @@ export async function billingPortalUrl(userId: string, projectId: string): Promi
   assertCanManage(role);
   const customer = await db().stripeCustomer.findUnique({ where: { accountId: account.id } });
   if (!customer) throw new HttpError(409, "This account has no billing details yet: they are created at its first checkout", undefined, "no_customer");
-  const session = await inStripe(() =>
-    stripe().billingPortal.sessions.create({ customer: customer.stripeCustomerId, return_url: `${env().appUrl}/projects/${project.id}/subscription` }),
-  );
+  const session = await stripe().billingPortal.sessions.create({
+    customer: customer.stripeCustomerId,
+    return_url: `${env().appUrl}/projects/${project.id}/subscription`,
+  });
   return session.url;
 }

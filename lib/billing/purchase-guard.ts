@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import type { db } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
+import type { Module } from "@/lib/generated/prisma/client";
 import { selectionListSchema } from "@/lib/licensing/draft-schema";
 import type { Selection } from "@/lib/licensing/rules";
 import { stripe } from "./stripe";
@@ -120,7 +121,7 @@ export async function assertPurchasable(tx: Tx, accountId: string, userId: strin
 }
 
 /** Under lockPurchases, for a module added to a project directly: 409 if it is in someone else's checkout. */
-export async function assertNotInCheckout(tx: Tx, accountId: string, userId: string, selection: Selection): Promise<void> {
-  const conflicts = await overlappingCheckouts(tx, accountId, userId, projectModules([selection]));
+export async function assertNotInCheckout(tx: Tx, accountId: string, userId: string, procoreProjectId: bigint, module: Module): Promise<void> {
+  const conflicts = await overlappingCheckouts(tx, accountId, userId, new Set([`${procoreProjectId}:${module}`]));
   if (conflicts.length) await refuse(tx, accountId, conflicts);
 }
