@@ -20,6 +20,10 @@ import { jobSender } from "./queue";
  *                   cannot be fetched, and the failed fetch stalls the whole queue (every project) until that long
  *                   run ends. Two runs of one project+entity never overlap anyway: the engine claims a run slot
  *                   (a partial unique index) and skips, or resumes when its worker died, whatever holds it.
+ *                   A trigger that arrives while a run is live is remembered on that run (`followUp`): a Procore
+ *                   change made after the run pulled would otherwise wait for the next trigger, so the job that ends
+ *                   the run starts one more at once. A delayed "resume" job (its own singletonKey, so it never holds
+ *                   up that follow-up) takes the run over should its worker have died.
  *   sync-scheduler  a cron tick that enqueues the scheduled syncs that are due (lib/sync/settings.ts explains why).
  *   procore-event   one job per Procore webhook event, so the webhook answers at once and the fan-out to every
  *                   affected project happens here. Its job id is derived from the event id: pg-boss refuses a second
@@ -46,10 +50,12 @@ const syncJobSchema = z.object({
   full: z.boolean().optional(),
   /** The QUEUED run this job starts. */
   runId: z.string().optional(),
+  /** A live run this job resumes if its worker has died by the time the job starts; nothing to do otherwise. */
+  resumeOf: z.string().optional(),
 });
 export type SyncJob = z.infer<typeof syncJobSchema>;
 
-export type SyncRequest = Omit<SyncJob, "runId">;
+export type SyncRequest = Omit<SyncJob, "runId" | "resumeOf">;
 
 const ACTIVE: SyncRunStatus[] = ["RUNNING", "WAITING_RATE_LIMIT"];
 
@@ -90,16 +96,21 @@ export interface EnqueuedSync {
 }
 
 /**
- * Asks for a sync of a project's entity. A live run is returned as it is (the engine would skip a second one), with
- * a delayed job behind it that resumes the run if its worker has died. Otherwise a QUEUED run is recorded for the UI
- * and its job sent; when a job already waits for this project+entity, that one's run is returned instead.
+ * Asks for a sync of a project's entity. A live run is returned as it is (the engine would skip a second one), marked
+ * to be followed by another run when it ends, with a delayed job behind it that resumes the run if its worker has
+ * died. Otherwise a QUEUED run is recorded for the UI and its job sent; when a job already waits for this
+ * project+entity, that one's run is returned instead.
  */
 export async function enqueueSync(boss: PgBoss, request: SyncRequest): Promise<EnqueuedSync> {
   const { projectId, entity, trigger } = request;
   const singletonKey = syncSingletonKey(projectId, entity);
   const active = await db().syncRun.findFirst({ where: { projectId, entity, status: { in: ACTIVE } } });
-  if (active) {
-    await boss.send(SYNC_QUEUES.sync, request, { singletonKey, startAfter: RETRY_DELAY_SECONDS });
+  // Marked only while still live: a run that ends first finds no mark, and this trigger gets a run of its own below.
+  // The run's last write and this mark take the row in turn, so the job ending the run always sees a mark made here.
+  const marked = active && (await db().syncRun.updateMany({ where: { id: active.id, status: { in: ACTIVE } }, data: { followUp: trigger } })).count === 1;
+  if (active && marked) {
+    const resume = { ...request, resumeOf: active.id };
+    await boss.send(SYNC_QUEUES.sync, resume, { singletonKey: `${singletonKey}:resume`, startAfter: RETRY_DELAY_SECONDS });
     return { runId: active.id, status: active.status };
   }
   const run = await db().syncRun.create({ data: { projectId, entity, trigger, status: "QUEUED" } });
@@ -121,10 +132,12 @@ export async function requestSync(projectId: string, entity: SyncEntity): Promis
 /**
  * Runs one sync job. Only a run that is still QUEUED is handed to the engine by id; a run that has started is left
  * to the engine's claim, which resumes it only when it is stale, so a retried or expired job never takes over a run
- * that is still alive in another worker.
+ * that is still alive in another worker. A run that ends here is followed by the run its follow-up mark asks for.
  */
-export async function runSyncJob(job: SyncJob): Promise<void> {
-  const { projectId, entity, trigger, full, runId } = syncJobSchema.parse(job);
+export async function runSyncJob(boss: PgBoss, job: SyncJob): Promise<void> {
+  const { projectId, entity, trigger, full, runId, resumeOf } = syncJobSchema.parse(job);
+  // The run ended (and saw to its follow-up) before this resume check came due.
+  if (resumeOf && !(await db().syncRun.findFirst({ where: { id: resumeOf, status: { in: ACTIVE } }, select: { id: true } }))) return;
   const queued = runId ? await db().syncRun.findFirst({ where: { id: runId, status: "QUEUED" }, select: { id: true } }) : null;
   const config = await db().procoreSyncConfig.findUnique({ where: { projectId } });
   if (!config?.enabled) {
@@ -133,6 +146,15 @@ export async function runSyncJob(job: SyncJob): Promise<void> {
   }
   const result = await runSync({ projectId, entity, trigger, full, runId: queued?.id, procore: procoreForProject(projectId) });
   log.info({ projectId, entity, trigger, ...result }, "sync job done");
+  if (result.outcome === "finished") await followUp(boss, result.runId);
+}
+
+/** Starts the run that triggers arriving during `runId` asked for. The mark is cleared by one worker only. */
+async function followUp(boss: PgBoss, runId: string): Promise<void> {
+  const run = await db().syncRun.findUniqueOrThrow({ where: { id: runId }, select: { projectId: true, entity: true, followUp: true } });
+  if (!run.followUp) return;
+  const { count } = await db().syncRun.updateMany({ where: { id: runId, followUp: { not: null } }, data: { followUp: null } });
+  if (count === 1) await enqueueSync(boss, { projectId: run.projectId, entity: run.entity, trigger: run.followUp });
 }
 
 // ---------------------------------------------------------------- schedule and webhooks
@@ -184,7 +206,7 @@ async function workWithoutPause<T extends object>(boss: PgBoss, queue: string, p
 export async function registerSyncJobs(boss: PgBoss, opts: { pollingIntervalSeconds: number }): Promise<void> {
   const { pollingIntervalSeconds } = opts;
   await ensureSyncQueues(boss);
-  for (let i = 0; i < SYNC_CONCURRENCY; i++) await workWithoutPause(boss, SYNC_QUEUES.sync, pollingIntervalSeconds, runSyncJob);
+  for (let i = 0; i < SYNC_CONCURRENCY; i++) await workWithoutPause<SyncJob>(boss, SYNC_QUEUES.sync, pollingIntervalSeconds, (job) => runSyncJob(boss, job));
   await boss.work(SYNC_QUEUES.scheduler, { pollingIntervalSeconds }, async () => {
     await enqueueDueSyncs(boss);
   });

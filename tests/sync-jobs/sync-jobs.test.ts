@@ -180,7 +180,7 @@ describe("the Sync button and the sync job", () => {
   it("the worker's handler runs a queued sync through the account owner's Procore connection", async () => {
     const { runId } = await requestSync(synced.id, "ROLES");
     const job = (await syncJobsOf(synced.id)).find((j) => j.data.runId === runId);
-    await runSyncJob(job!.data as unknown as SyncJob);
+    await runSyncJob(boss, job!.data as unknown as SyncJob);
     const run = await db().syncRun.findUniqueOrThrow({ where: { id: runId! } });
     // The tick's waiting run did the button's work.
     expect(run).toMatchObject({ status: "SUCCEEDED", trigger: "SCHEDULE", error: null });
@@ -199,6 +199,44 @@ describe("the Sync button and the sync job", () => {
       expect.objectContaining({ kind: "CONFLICT", procoreId: "5300000001", localValue: { name: "A" }, procoreValue: { name: "B" } }),
     ]);
     expect(() => entityOfSlug("schedule")).toThrow(expect.objectContaining({ status: 404 }));
+  });
+
+  it("a trigger that arrives during a live run starts one more run the moment it ends, not when a delay runs out", async () => {
+    // The jobs earlier tests ran by hand, taken off the queue as a worker would have.
+    await db().$executeRaw`DELETE FROM pgboss.job WHERE name = ${SYNC_QUEUES.sync} AND singleton_key = ${`${synced.id}:ROLES`}`;
+    const { runId } = await requestSync(synced.id, "ROLES");
+    const job = (await syncJobsOf(synced.id)).find((j) => j.data.runId === runId);
+    // Fetched, as a worker fetches it: the queue may now take another job with its key.
+    await db().$executeRaw`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = ${job!.id}::uuid`;
+    // A slow Procore keeps the run live long enough for a change to arrive while it works.
+    await sb.admin("POST", "/__admin/faults", { latencyMs: 200 });
+    try {
+      const running = runSyncJob(boss, job!.data as unknown as SyncJob);
+      await expect.poll(async () => (await db().syncRun.findUniqueOrThrow({ where: { id: runId! } })).status, { timeout: 10_000 }).toBe("RUNNING");
+      expect(await requestSync(synced.id, "ROLES")).toEqual({ runId, status: "RUNNING" });
+      expect(await db().syncRun.findUniqueOrThrow({ where: { id: runId! } })).toMatchObject({ followUp: "MANUAL" });
+      await running;
+    } finally {
+      await sb.admin("DELETE", "/__admin/faults");
+    }
+
+    expect(await db().syncRun.findUniqueOrThrow({ where: { id: runId! } })).toMatchObject({ status: "SUCCEEDED", followUp: null });
+    const next = await db().syncRun.findFirstOrThrow({ where: { projectId: synced.id, entity: "ROLES", status: "QUEUED" } });
+    expect(next.trigger).toBe("MANUAL");
+    const [followUp] = await db().$queryRaw<{ singleton_key: string; due_in: number }[]>`
+      SELECT singleton_key, extract(epoch FROM start_after - now())::float8 AS due_in
+      FROM pgboss.job WHERE name = ${SYNC_QUEUES.sync} AND state = 'created' AND data->>'runId' = ${next.id}`;
+    expect(followUp).toMatchObject({ singleton_key: `${synced.id}:ROLES` });
+    expect(followUp!.due_in).toBeLessThanOrEqual(1);
+    // Behind the live run, a check that would resume it had its worker died; it finds the run over and does nothing.
+    const resume = (await syncJobsOf(synced.id)).find((j) => j.data.resumeOf === runId);
+    expect(resume).toMatchObject({ singleton_key: `${synced.id}:ROLES:resume`, state: "created" });
+    await runSyncJob(boss, resume!.data as unknown as SyncJob);
+    expect(await db().syncRun.count({ where: { projectId: synced.id, entity: "ROLES", status: { in: ["QUEUED", "RUNNING"] } } })).toBe(1);
+
+    const nextJob = (await syncJobsOf(synced.id)).find((j) => j.data.runId === next.id);
+    await runSyncJob(boss, nextJob!.data as unknown as SyncJob);
+    expect(await db().syncRun.findUniqueOrThrow({ where: { id: next.id } })).toMatchObject({ status: "SUCCEEDED", trigger: "MANUAL", created: 0 });
   });
 });
 
