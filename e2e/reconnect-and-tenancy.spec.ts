@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { APP_URL, DEMO, PROCORE_URL, THIRD } from "./support/env";
 import { withAppDb } from "./support/app-db";
-import { companyIdByName, installApp, signInThroughSetup } from "./support/procore";
+import { companyIdByName, installApp, licenseNewProject, signInThroughSetup } from "./support/procore";
 
 test.describe.configure({ mode: "serial" });
 
@@ -93,16 +93,59 @@ test("the selection API refuses invalid selections with a message naming the pro
 
 // SPEC §2: the company's own staff administer its account; a subcontractor's user in its Procore directory who opens
 // the App Setup Instructions joins as a member and is not taken to the mapping page.
-test("a subcontractor's user in the company's directory joins through setup as a member; the owner can make them an admin", async ({ browser, request }) => {
+test("a subcontractor's user in the company's directory joins through setup as a member; the owner can make them an admin, and hand them the account", async ({ browser, request }) => {
   const demo = await companyIdByName(request, DEMO.company);
   await installApp(request, demo);
-  // A retry starts from a newcomer again: the first try may have made them an admin.
-  await withAppDb((c) => c.query(`DELETE FROM "Membership" m USING "User" u WHERE m."userId" = u."id" AND u."email" = $1`, ["james.carter@demo.test"]));
+  // A retry starts from a newcomer again, with the admin as the owner: the first try may have changed both.
+  await withAppDb(async (c) => {
+    await c.query(`DELETE FROM "Membership" m USING "User" u WHERE m."userId" = u."id" AND u."email" = $1`, ["james.carter@demo.test"]);
+    await c.query(
+      `UPDATE "Membership" m SET "role" = 'OWNER' FROM "User" u, "Account" a WHERE m."userId" = u."id" AND m."accountId" = a."id" AND u."email" = $1 AND a."procoreCompanyId" = $2`,
+      [DEMO.email, demo],
+    );
+  });
   const context = await browser.newContext();
   const page = await context.newPage();
+  // Of Demo's licensed projects (the journey's; licensed here when this spec runs alone), Procore's directory lists
+  // him on the first and not on the second.
+  const licensedInDemo = () =>
+    withAppDb(async (c) =>
+      (
+        await c.query<{ name: string; procoreProjectId: string }>(
+          `SELECT p."name", p."procoreProjectId"::text AS "procoreProjectId" FROM "Project" p JOIN "Account" a ON a."id" = p."accountId"
+           WHERE a."procoreCompanyId" = $1 AND EXISTS (SELECT 1 FROM "Licence" l WHERE l."projectId" = p."id" AND l."status" <> 'CANCELED') ORDER BY p."name"`,
+          [demo],
+        )
+      ).rows,
+    );
+  let licensed = await licensedInDemo();
+  // Two checkouts take their time.
+  if (licensed.length < 2) test.setTimeout(180_000);
+  while (licensed.length < 2) {
+    const buyer = await browser.newContext();
+    await licenseNewProject(await buyer.newPage(), DEMO, DEMO.company, ["Planner"]);
+    await buyer.close();
+    licensed = await licensedInDemo();
+  }
+  const [his, notHis] = licensed as [(typeof licensed)[0], (typeof licensed)[0]];
+  const users = (await (await request.get(`${PROCORE_URL}/__admin/records/users?company_id=${demo}`)).json()) as { id: number; email_address: string }[];
+  const jamesId = users.find((u) => u.email_address === "james.carter@demo.test")!.id;
+  const onProject = async (procoreProjectId: string) =>
+    (await request.get(`${PROCORE_URL}/__admin/records/project_users/${jamesId}?project_id=${procoreProjectId}`)).ok();
+  if (!(await onProject(his.procoreProjectId))) {
+    expect((await request.post(`${PROCORE_URL}/__admin/records/project_users`, { data: { project_id: Number(his.procoreProjectId), user_id: jamesId } })).ok()).toBe(true);
+  }
+  if (await onProject(notHis.procoreProjectId)) {
+    expect((await request.delete(`${PROCORE_URL}/__admin/records/project_users/${jamesId}?project_id=${notHis.procoreProjectId}`)).ok()).toBe(true);
+  }
+
   await signInThroughSetup(page, { email: "james.carter@demo.test", password: "demo" }, `/procore/setup?company_id=${demo}`);
   await expect(page.getByRole("heading", { name: `You are a member of ${DEMO.company}` })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Project Central" })).toHaveAttribute("href", "/projects");
+  await page.getByRole("link", { name: "Project Central" }).click();
+  const tiles = page.getByRole("list", { name: `${DEMO.company} projects` });
+  await expect(tiles.getByRole("link", { name: his.name, exact: true })).toBeVisible();
+  await expect(tiles.getByRole("link", { name: notHis.name, exact: true })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "People" })).toHaveCount(0);
 
   // The owner makes them an admin on the People page; setup then takes them to the mapping page.
   const ownerContext = await browser.newContext();
@@ -116,9 +159,25 @@ test("a subcontractor's user in the company's directory joins through setup as a
   await expect(role).toHaveValue("MEMBER");
   await role.selectOption({ label: "Admin" });
   await expect(owner.getByText("james.carter@demo.test is now an admin")).toBeVisible();
-  await ownerContext.close();
 
   await page.goto(`${APP_URL}/procore/setup?company_id=${demo}`);
   await expect(page.getByRole("heading", { name: "Map Procore projects" })).toBeVisible();
+
+  // The owner hands the account to them and stays as an admin; they hand it back the same way.
+  await owner.getByRole("button", { name: "Make james.carter@demo.test the owner" }).click();
+  const confirm = owner.getByRole("alertdialog", { name: "Hand the account to james.carter@demo.test?" });
+  await confirm.getByRole("button", { name: "Hand over" }).click();
+  await expect(owner.getByText("james.carter@demo.test is now the owner; you are an admin")).toBeVisible();
+  await expect(owner.getByRole("combobox")).toHaveCount(0);
+  await expect(owner.getByRole("row", { name: new RegExp(DEMO.email) }).getByRole("cell", { name: "Admin", exact: true })).toBeVisible();
+
+  await page.goto(owner.url());
+  await expect(page.getByRole("combobox", { name: `Role of ${DEMO.email}` })).toHaveValue("ADMIN");
+  await page.getByRole("button", { name: `Make ${DEMO.email} the owner` }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Hand over" }).click();
+  await expect(page.getByText(`${DEMO.email} is now the owner; you are an admin`)).toBeVisible();
+  await owner.reload();
+  await expect(owner.getByRole("combobox", { name: "Role of james.carter@demo.test" })).toHaveValue("ADMIN");
+  await ownerContext.close();
   await context.close();
 });

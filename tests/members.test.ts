@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { accountFor } from "@/lib/auth/guard";
-import { changeMemberRole, listMembers } from "@/lib/auth/members";
+import { changeMemberRole, listMembers, transferOwnership } from "@/lib/auth/members";
 import { db } from "@/lib/db";
 import { createAccount, createUser } from "./support/factories";
 
@@ -14,21 +14,29 @@ vi.mock("next-auth", async (importOriginal) => ({
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 let patch: Handler;
+let put: Handler;
 beforeAll(async () => {
   patch = (await import("@/app/api/accounts/[accountId]/members/[userId]/route")).PATCH;
+  put = (await import("@/app/api/accounts/[accountId]/owner/route")).PUT;
 });
 
-/** The PATCH route as the browser calls it, as `as`. */
-async function changeRole(as: { id: string; email: string }, accountId: string, userId: string, body: string) {
+/** A route as the browser calls it, as `as`. */
+async function call(handler: Handler, method: string, path: string, params: Record<string, string>, as: { id: string; email: string }, body: string) {
   session.user = { id: as.id, email: as.email, name: "x" };
-  const req = new NextRequest(`http://localhost:3000/api/accounts/${accountId}/members/${userId}`, {
-    method: "PATCH",
+  const req = new NextRequest(`http://localhost:3000${path}`, {
+    method,
     headers: { origin: "http://localhost:3000", "content-type": "application/json" },
     body,
   });
-  const res = await patch(req, { params: Promise.resolve({ accountId, userId }) });
+  const res = await handler(req, { params: Promise.resolve(params) });
   return { status: res.status, body: (await res.json()) as { error?: string; fields?: Record<string, string[]> } };
 }
+
+const changeRole = (as: { id: string; email: string }, accountId: string, userId: string, body: string) =>
+  call(patch, "PATCH", `/api/accounts/${accountId}/members/${userId}`, { accountId, userId }, as, body);
+const handOver = (as: { id: string; email: string }, accountId: string, body: string) =>
+  call(put, "PUT", `/api/accounts/${accountId}/owner`, { accountId }, as, body);
+const roles = async (accountId: string) => Object.fromEntries((await listMembers(accountId)).map((p) => [p.id, p.role]));
 
 /** An account with an owner, an admin and a member (emails sort the other way round, to see the order is by role). */
 async function team() {
@@ -91,5 +99,45 @@ describe("the account's people", () => {
     const done = await changeRole(owner, account.id, member.id, JSON.stringify({ role: "ADMIN" }));
     expect(done.status).toBe(200);
     expect((await accountFor(member.id, account.id, "ADMIN")).membership.role).toBe("ADMIN");
+  });
+
+  it("the owner hands the account to an admin or a member and stays as an admin; the new owner takes over", async () => {
+    const { account, owner, admin, member } = await team();
+    await transferOwnership(account.id, owner.id, member.id);
+    expect(await roles(account.id)).toEqual({ [owner.id]: "ADMIN", [admin.id]: "ADMIN", [member.id]: "OWNER" });
+    // The old owner is an admin now: no more role changes or hand-overs.
+    await expect(accountFor(owner.id, account.id, "OWNER")).rejects.toMatchObject({ status: 403 });
+    await expect(transferOwnership(account.id, owner.id, admin.id)).rejects.toMatchObject({ status: 409 });
+    await transferOwnership(account.id, member.id, owner.id);
+    expect(await roles(account.id)).toEqual({ [owner.id]: "OWNER", [admin.id]: "ADMIN", [member.id]: "ADMIN" });
+  });
+
+  it("two hand-overs at once leave exactly one owner", async () => {
+    const { account, owner, admin, member } = await team();
+    const results = await Promise.allSettled([transferOwnership(account.id, owner.id, admin.id), transferOwnership(account.id, owner.id, member.id)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { status: 409 } });
+    expect(Object.values(await roles(account.id)).filter((r) => r === "OWNER")).toHaveLength(1);
+  });
+
+  it("through the route: only the owner hands over, to someone of the account; bad input is a 400 and changes nothing", async () => {
+    const { account, owner, admin, member } = await team();
+    const before = await roles(account.id);
+    expect((await handOver(admin, account.id, JSON.stringify({ userId: admin.id }))).status).toBe(403);
+    expect((await handOver(member, account.id, JSON.stringify({ userId: member.id }))).status).toBe(403);
+    const empty = await handOver(owner, account.id, JSON.stringify({}));
+    expect(empty).toMatchObject({ status: 400, body: { fields: { userId: ["Say who becomes the owner"] } } });
+    expect((await handOver(owner, account.id, JSON.stringify({ userId: 42 }))).status).toBe(400);
+    expect((await handOver(owner, account.id, "{not json")).status).toBe(400);
+    expect(await handOver(owner, account.id, JSON.stringify({ userId: owner.id }))).toMatchObject({ status: 409, body: { fields: { userId: ["choose someone else"] } } });
+    const other = await team();
+    expect((await handOver(owner, account.id, JSON.stringify({ userId: other.member.id }))).status).toBe(404);
+    expect((await handOver(other.owner, account.id, JSON.stringify({ userId: other.owner.id }))).status).toBe(404);
+    expect(await roles(account.id)).toEqual(before);
+    expect(await roles(other.account.id)).toEqual({ [other.owner.id]: "OWNER", [other.admin.id]: "ADMIN", [other.member.id]: "MEMBER" });
+
+    const done = await handOver(owner, account.id, JSON.stringify({ userId: admin.id }));
+    expect(done.status).toBe(200);
+    expect(await roles(account.id)).toEqual({ [owner.id]: "ADMIN", [admin.id]: "OWNER", [member.id]: "MEMBER" });
   });
 });

@@ -109,7 +109,8 @@ export async function tenantIds(a: SignedIn): Promise<TenantIds> {
       subscriptionId: await one(`SELECT "id" FROM "Subscription" WHERE "accountId" = $1 LIMIT 1`, [a.accountId]),
       draftId: await one(`SELECT "id" FROM "SelectionDraft" WHERE "accountId" = $1 LIMIT 1`, [a.accountId]),
       runId: await one(`SELECT "id" FROM "SyncRun" WHERE "projectId" = ANY($1::text[]) LIMIT 1`, [[p1, p2]]),
-      // A's own membership (the owner's): a role change of it is refused, so the fuzzer writes nothing through it.
+      // A's own membership (the owner's): a role change of it, or a hand-over to it, is refused, so the fuzzer writes
+      // nothing through it.
       userId: await one(`SELECT "userId" AS "id" FROM "Membership" WHERE "accountId" = $1 AND "role" = 'OWNER' LIMIT 1`, [a.accountId]),
     };
   });
@@ -134,6 +135,8 @@ export function validBodies(ids: TenantIds, projectIds: { procore: string }): Re
     "PUT /api/accounts/[accountId]/draft": { selections: [{ procoreProjectId: projectIds.procore, planner: true, safety: false, plannerBoard: false, safetyBadge: false }], interval: "MONTH" },
     "POST /api/accounts/[accountId]/checkout": { interval: "MONTH" },
     "PATCH /api/accounts/[accountId]/members/[userId]": { role: "ADMIN" },
+    // To A's owner, who has it already: refused (409), so the fuzzer's seed hands nothing over.
+    "PUT /api/accounts/[accountId]/owner": { userId: ids.byParam.userId },
     "POST /api/projects/[projectId]/companies": { name: `Valid Co ${run}`, email: "valid@example.test", phone: "555" },
     "PATCH /api/projects/[projectId]/companies/[companyId]": { name: `Sec Co ${run}`, email: "co@example.test", phone: "1", active: true },
     "POST /api/projects/[projectId]/locations": { name: `Valid Zone ${run}`, parentId: ids.byParam.locationId },

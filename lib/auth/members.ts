@@ -14,6 +14,8 @@ export interface AccountPersonView {
 
 export const roleChangeSchema = z.object({ role: z.enum(["ADMIN", "MEMBER"]) });
 
+export const ownerTransferSchema = z.object({ userId: z.string({ error: "Say who becomes the owner" }).min(1, "Say who becomes the owner").max(64) });
+
 const ROLE_ORDER: Record<AccountRole, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
 
 /** The account's people: the owner first, then admins, then members, each by email. */
@@ -32,12 +34,31 @@ export async function ownerOf(accountId: string): Promise<{ email: string } | nu
 
 /**
  * The owner makes a member an admin, or an admin a member (setup makes only the company's own staff admins; the
- * owner decides for anyone else). Someone not in the account → 404; the owner's own role is not changed here.
+ * owner decides for anyone else). Someone not in the account → 404; the owner's own role is not changed here: the
+ * owner hands ownership over instead (below).
  */
 export async function changeMemberRole(accountId: string, userId: string, role: "ADMIN" | "MEMBER"): Promise<AccountPersonView[]> {
   const membership = await db().membership.findUnique({ where: { accountId_userId: { accountId, userId } } });
   if (!membership) throw notFound("No such person in this account");
   if (membership.role === "OWNER") throw new HttpError(409, "The owner's role cannot be changed", { role: ["the owner stays the owner"] });
-  if (membership.role !== role) await db().membership.update({ where: { id: membership.id }, data: { role } });
+  // A new member's projects are read from Procore when they next open Project Central (lib/auth/member-projects.ts).
+  if (membership.role !== role) await db().membership.update({ where: { id: membership.id }, data: { role, projectsReadAt: null } });
+  return listMembers(accountId);
+}
+
+/**
+ * The owner hands the account to another of its people, who becomes the owner; the old owner stays as an admin.
+ * One transaction: the account has one owner before and after (the database holds at most one), and of two hand-overs
+ * at once the second finds its caller no longer the owner (409). Someone not in the account → 404.
+ */
+export async function transferOwnership(accountId: string, ownerId: string, toUserId: string): Promise<AccountPersonView[]> {
+  if (toUserId === ownerId) throw new HttpError(409, "You are the owner already", { userId: ["choose someone else"] });
+  await db().$transaction(async (tx) => {
+    const target = await tx.membership.findUnique({ where: { accountId_userId: { accountId, userId: toUserId } } });
+    if (!target) throw notFound("No such person in this account");
+    const demoted = await tx.membership.updateMany({ where: { accountId, userId: ownerId, role: "OWNER" }, data: { role: "ADMIN" } });
+    if (demoted.count !== 1) throw new HttpError(409, "Only the owner can hand the account over, and you no longer are");
+    await tx.membership.update({ where: { id: target.id }, data: { role: "OWNER" } });
+  });
   return listMembers(accountId);
 }

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
-import type { Licence, Module, Project } from "@/lib/generated/prisma/client";
+import type { Licence, Membership, Module, Project } from "@/lib/generated/prisma/client";
 
 export type ProjectWithLicences = Project & { licences: Licence[] };
 
@@ -13,18 +13,27 @@ export function modulesLabel(modules: Module[]): string {
   return has("PLANNER") ? "Planner" : has("SAFETY") ? "Safety" : "No modules";
 }
 
-/** The account's Smartapp projects with their live licences, by name. */
-export function projectsOfAccount(accountId: string): Promise<ProjectWithLicences[]> {
-  return db().project.findMany({ where: { accountId }, include: { licences: { where: LIVE, orderBy: { module: "asc" } } }, orderBy: { name: "asc" } });
+/**
+ * The account's Smartapp projects that this membership uses, with their live licences, by name: all of them for an
+ * owner or admin, a member's own (lib/auth/member-projects.ts) for a member.
+ */
+export function projectsOfMembership(membership: Pick<Membership, "id" | "accountId" | "role">): Promise<ProjectWithLicences[]> {
+  return db().project.findMany({
+    where: { accountId: membership.accountId, ...(membership.role === "MEMBER" && { members: { some: { membershipId: membership.id } } }) },
+    include: { licences: { where: LIVE, orderBy: { module: "asc" } } },
+    orderBy: { name: "asc" },
+  });
 }
 
 /**
- * A project as seen by this person: it must belong to an account they are a member of. Otherwise 404,
- * never 403, so another company's project ids reveal nothing.
+ * A project as seen by this person: it must belong to an account they are an owner or admin of, or one of their
+ * projects as a member. Otherwise 404, never 403, so ids of other companies' projects, and of projects a member is
+ * not on, reveal nothing.
  */
 export async function projectForUser(userId: string, projectId: string) {
+  const uses = { userId, OR: [{ role: { not: "MEMBER" as const } }, { projects: { some: { projectId } } }] };
   const project = await db().project.findFirst({
-    where: { id: projectId, account: { memberships: { some: { userId } } } },
+    where: { id: projectId, account: { memberships: { some: uses } } },
     include: { licences: { where: LIVE, orderBy: { module: "asc" } }, account: { include: { memberships: { where: { userId } } } } },
   });
   if (!project) throw new HttpError(404, "Project not found");

@@ -152,9 +152,11 @@ export async function seedAccount(projectNames: string[]) {
   return { account, owner, procoreIds: rows.map((r) => r.procoreProjectId.toString()) };
 }
 
+/** A person of the account; a member is on every project the account has now, as if Procore listed them all. */
 export async function addMember(accountId: string, role: "OWNER" | "ADMIN" | "MEMBER") {
   const user = await createUser();
-  await db().membership.create({ data: { accountId, userId: user.id, role } });
+  const projects = role === "MEMBER" ? await db().project.findMany({ where: { accountId }, select: { id: true } }) : [];
+  await db().membership.create({ data: { accountId, userId: user.id, role, projects: { create: projects.map((p) => ({ projectId: p.id })) } } });
   return user;
 }
 

@@ -8,9 +8,9 @@ import { signIn } from "@/scripts/support/procore-sign-in";
 import { createAccount, createProject, createUser, procoreId, sharedAccount } from "../support/factories";
 
 /*
- * Procore's embedded view: /procore/embedded?company_id=…&project_id=… as Procore fills it in. The person is a
- * member of two Smartapp accounts; Procore (the sandbox, signed in as the demo admin) lists Demo and Second for them
- * but not Third.
+ * Procore's embedded view: /procore/embedded?company_id=…&project_id=… as Procore fills it in. The person is an
+ * admin of two Smartapp accounts; Procore (the sandbox, signed in as the demo admin) lists Demo and Second for them
+ * but not Third. What a member may open is tests/member-projects.test.ts.
  */
 
 const DEMO = "4300000001";
@@ -31,12 +31,13 @@ async function licensed(accountId: string, status: "ACTIVE" | "CANCELED" = "ACTI
 beforeAll(async () => {
   sb = await startSandbox();
   process.env.PROCORE_SANDBOX_PORT = new URL(sb.url).port;
+  await sb.admin("POST", "/__admin/install", { companyId: SECOND, app: "planner" });
   const person = await createUser();
   user = { id: person.id, email: person.email, name: null };
   await saveConnection(person.id, await signIn({ sandboxUrl: sb.url }));
 
   const [a, b] = [await createAccount("Mine Co."), await createAccount("Also Mine Co.")];
-  await db().membership.createMany({ data: [a, b].map((account) => ({ accountId: account.id, userId: person.id, role: "MEMBER" as const })) });
+  await db().membership.createMany({ data: [a, b].map((account) => ({ accountId: account.id, userId: person.id, role: "ADMIN" as const })) });
   const [project, cancelled, other] = [await licensed(a.id), await licensed(a.id, "CANCELED"), await licensed(b.id)];
   mine = {
     companyId: a.procoreCompanyId.toString(),
@@ -52,7 +53,7 @@ afterAll(() => sb?.stop());
 const launch = (companyId: string, projectId: string, who: SessionUser | null = user) => embeddedLaunch(who, { company_id: companyId, project_id: projectId });
 
 describe("the embedded view", () => {
-  it("opens the linked Smartapp project for a signed-in member", async () => {
+  it("opens the linked Smartapp project for a signed-in admin of its account", async () => {
     expect(await launch(mine.companyId, mine.licensed)).toMatchObject({ kind: "open", project: { id: mine.licensedProjectId, licences: [{ module: "PLANNER" }] } });
   });
 

@@ -30,16 +30,19 @@ beforeAll(async () => {
 });
 
 let accountId: string;
+let membershipId: string;
 beforeEach(async () => {
   const user = await createUser();
   accountId = (await createAccount()).id;
-  await db().membership.create({ data: { accountId, userId: user.id, role: "MEMBER" } });
+  membershipId = (await db().membership.create({ data: { accountId, userId: user.id, role: "MEMBER" } })).id;
   session.user = { id: user.id, email: user.email, name: "Member" };
 });
 
+/** A project with these licences; in the member's account, one Procore lists them on. */
 async function project(licences: { module: Module; addOn: boolean; status?: "ACTIVE" | "PAYMENT_PENDING" | "CANCELED" }[], inAccount = accountId) {
   const created = await createProject(inAccount);
   await db().licence.createMany({ data: licences.map((l) => ({ projectId: created.id, ...l })) });
+  if (inAccount === accountId) await db().memberProject.create({ data: { membershipId, projectId: created.id } });
   return created.id;
 }
 

@@ -99,7 +99,8 @@ describe("tenancy", () => {
   it("another account's project is 404; members may edit project data, only owners and admins the settings", async () => {
     const project = await db().project.findUniqueOrThrow({ where: { id: projectId } });
     const [member, outsider] = await Promise.all([createUser(), createUser()]);
-    await db().membership.create({ data: { accountId: project.accountId, userId: member.id, role: "MEMBER" } });
+    // A member on the project in Procore (tests/member-projects.test.ts reads that from Procore).
+    await db().membership.create({ data: { accountId: project.accountId, userId: member.id, role: "MEMBER", projects: { create: { projectId } } } });
     const outsiderAccount = await createAccount("Other Co.");
     await db().membership.create({ data: { accountId: outsiderAccount.id, userId: outsider.id, role: "OWNER" } });
 

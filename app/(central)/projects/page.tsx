@@ -3,7 +3,8 @@ import { redirect } from "next/navigation";
 import { ProjectTile } from "@/components/central/project-tile";
 import { accountsOf } from "@/lib/auth/accounts";
 import { currentUser } from "@/lib/auth/guard";
-import { projectsOfAccount } from "@/lib/licensing/projects-of-account";
+import { refreshMemberProjects } from "@/lib/auth/member-projects";
+import { projectsOfMembership } from "@/lib/licensing/projects-of-account";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,12 @@ export default async function ProjectCentralPage() {
   const user = await currentUser();
   if (!user) redirect("/procore/setup");
   const memberships = await accountsOf(user.id);
-  const accounts = await Promise.all(memberships.map(async (m) => ({ account: m.account, role: m.role, projects: await projectsOfAccount(m.account.id) })));
+  const accounts = await Promise.all(
+    memberships.map(async (m) => {
+      await refreshMemberProjects(m);
+      return { account: m.account, role: m.role, projects: await projectsOfMembership(m) };
+    }),
+  );
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold">Project Central</h1>
@@ -38,7 +44,11 @@ export default async function ProjectCentralPage() {
             )}
           </div>
           {projects.length === 0 ? (
-            <p className="text-sm text-slate-500">No licensed projects in this company yet.</p>
+            <p className="text-sm text-slate-500">
+              {role === "MEMBER"
+                ? "None of this company's licensed projects lists you in Procore yet. Ask your Procore admin to add you to the project's directory."
+                : "No licensed projects in this company yet."}
+            </p>
           ) : (
             <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label={`${account.name} projects`}>
               {projects.map((p) => (

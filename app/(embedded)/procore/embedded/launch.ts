@@ -1,10 +1,12 @@
 import { accountsOf, joinAsMember } from "@/lib/auth/accounts";
 import type { SessionUser } from "@/lib/auth/guard";
+import { readMemberProjects } from "@/lib/auth/member-projects";
 import { procoreFor } from "@/lib/auth/procore";
 import { db } from "@/lib/db";
+import { HttpError } from "@/lib/errors";
 import { licencesByProcoreProject } from "@/lib/licensing/projects";
 import { projectForUser, type ProjectWithLicences } from "@/lib/licensing/projects-of-account";
-import { ReconnectNeededError } from "@/lib/procore/errors";
+import { ProcoreError, ReconnectNeededError } from "@/lib/procore/errors";
 
 /*
  * Where Procore's embedded view of Smartapp leads (the app's full-screen component, opened from a Procore project's
@@ -13,6 +15,7 @@ import { ReconnectNeededError } from "@/lib/procore/errors";
  * - another project of a company Procore lists for them → how to license it (the setup page of that company);
  * - a licensed project of a company Procore lists for them, whose Smartapp account they are not in yet → they join
  *   it as a member (uses projects; admins join through setup) and the project opens;
+ * - for a member, only a project Procore lists for them (they are on its directory), read again at every launch;
  * - a company that is not theirs, or a project licensed under another of their companies → not found, as for any
  *   other company's ids;
  * - not signed in, or their Procore connection lapsed → sign in with Procore and come back.
@@ -44,7 +47,7 @@ export async function embeddedLaunch(user: SessionUser | null, query: EmbeddedQu
     memberships.map(async ({ account }) => ({ account, licence: (await licencesByProcoreProject(account.id, [BigInt(projectId)])).get(projectId) })),
   );
   const own = licensedIn.find(({ account }) => account.procoreCompanyId === BigInt(companyId));
-  if (own?.licence) return { kind: "open", project: (await projectForUser(user.id, own.licence.projectId)).project };
+  if (own?.licence) return open(user.id, own.account.id, own.licence.projectId);
   if (licensedIn.some(({ licence }) => licence)) return { kind: "not-found" };
   if (own) return { kind: "not-licensed", companyId, companyName: own.account.name };
 
@@ -62,7 +65,27 @@ export async function embeddedLaunch(user: SessionUser | null, query: EmbeddedQu
   const licence = account && (await licencesByProcoreProject(account.id, [BigInt(projectId)])).get(projectId);
   if (account && licence) {
     await joinAsMember(user.id, account.id);
-    return { kind: "open", project: (await projectForUser(user.id, licence.projectId)).project };
+    return open(user.id, account.id, licence.projectId);
   }
   return { kind: "not-licensed", companyId, companyName: company.name };
+}
+
+/**
+ * Opens a licensed project for its account's owner or admin, or for a member Procore lists on it. When Procore cannot
+ * answer now, the member's last read decides; with none to go on, a lapsed connection asks to reconnect.
+ */
+async function open(userId: string, accountId: string, projectId: string): Promise<EmbeddedLaunch> {
+  let unread: ProcoreError | null = null;
+  try {
+    await readMemberProjects(userId, accountId);
+  } catch (err) {
+    if (!(err instanceof ProcoreError)) throw err;
+    unread = err;
+  }
+  try {
+    return { kind: "open", project: (await projectForUser(userId, projectId)).project };
+  } catch (err) {
+    if (!(err instanceof HttpError && err.status === 404)) throw err;
+    return unread instanceof ReconnectNeededError ? { kind: "reconnect" } : { kind: "not-found" };
+  }
 }

@@ -76,7 +76,7 @@ export default async function ProcoreSetupPage({ searchParams }: { searchParams:
         <PageCard title={`You are a member of ${account.name}`}>
           <p>
             {account.name}&apos;s own staff manage its Smartapp licences, billing and Procore settings, and Procore&apos;s directory does not list you as
-            an employee of {account.name}. You can open its licensed projects.
+            an employee of {account.name}. You can open its licensed projects that Procore lists you on.
           </p>
           {owner ? (
             <p>Its owner, {owner.email}, can make you an admin (Project Central → People).</p>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import { MakeOwner } from "@/components/people/make-owner";
 import { RoleSelect } from "@/components/people/role-select";
 import { Table, type Column } from "@/components/ui/table";
 import { accountFor, currentUser } from "@/lib/auth/guard";
@@ -26,6 +27,7 @@ export default async function PeoplePage({ params }: { params: Promise<{ account
     { header: "Email", cell: (p) => p.email },
     { header: "Role", cell: (p) => (isOwner && p.role !== "OWNER" ? <RoleSelect accountId={account.id} person={p} /> : ROLE[p.role]) },
     { header: "Since", cell: (p) => p.since.slice(0, 10) },
+    ...(isOwner ? [{ header: "Ownership", cell: (p: AccountPersonView) => (p.role === "OWNER" ? "You" : <MakeOwner accountId={account.id} person={p} />) }] : []),
   ];
   return (
     <div className="space-y-6">
@@ -35,7 +37,7 @@ export default async function PeoplePage({ params }: { params: Promise<{ account
       <h1 className="text-2xl font-semibold">People</h1>
       <p className="text-slate-600">
         {account.name}: admins manage licences, billing and Procore settings; members use the licensed projects. People join by signing in with
-        Procore — the company&apos;s own staff as admins, anyone else as members.{isOwner ? " As the owner, you can change their roles." : ""}
+        Procore — the company&apos;s own staff as admins, anyone else as members.{isOwner ? " As the owner, you can change their roles, or hand the account to one of them." : ""}
       </p>
       <section aria-labelledby="people-heading" className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
         <h2 id="people-heading" className="sr-only">
