@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
 import { SyncEntity, SyncTrigger, type SyncRunStatus } from "@/lib/generated/prisma/enums";
 import { log } from "@/lib/log";
-import { runSync } from "@/lib/sync";
+import { requestFullPull, runSync } from "@/lib/sync";
 import { dueSyncs } from "@/lib/sync/settings";
 import { syncsForEvent, type ProcoreEvent } from "@/lib/sync/webhooks";
 import { jobSender } from "./queue";
@@ -178,9 +178,13 @@ export async function enqueueProcoreEvent(event: ProcoreEvent): Promise<boolean>
   return (await boss.send(SYNC_QUEUES.procoreEvent, event, { id: eventJobId(event.id) })) !== null;
 }
 
-/** An event's incremental syncs (trigger WEBHOOK), one per affected project. */
+/** An event's syncs (trigger WEBHOOK), one per affected project: incremental, or in full after a deletion. */
 export async function fanOutProcoreEvent(boss: PgBoss, event: ProcoreEvent): Promise<void> {
-  for (const { projectId, entity } of await syncsForEvent(event)) await enqueueSync(boss, { projectId, entity, trigger: "WEBHOOK" });
+  for (const { projectId, entity } of await syncsForEvent(event)) {
+    // Asked for before the run is: however this trigger merges with a waiting or live run, the request stays recorded.
+    if (event.eventType === "delete") await requestFullPull(projectId, entity);
+    await enqueueSync(boss, { projectId, entity, trigger: "WEBHOOK" });
+  }
 }
 
 // ---------------------------------------------------------------- worker registration

@@ -281,8 +281,25 @@ interface Plan<L, P> {
   full: boolean;
 }
 
-function isFullDue(setting: { lastPullStartedAt: Date | null; lastFullReconcileAt: Date | null } | null, now: number): boolean {
-  return !setting?.lastPullStartedAt || !setting.lastFullReconcileAt || now - setting.lastFullReconcileAt.getTime() >= FULL_RECONCILE_EVERY_MS;
+type PullWindow = { lastPullStartedAt: Date | null; lastFullReconcileAt: Date | null; fullRequestedAt: Date | null };
+
+/**
+ * A full pull is due on the first run, once a day, and when asked for since the last full run started: its listing
+ * may have come before the change that asked (the run records its start as lastFullReconcileAt).
+ */
+function isFullDue(setting: PullWindow | null, now: number): boolean {
+  if (!setting?.lastPullStartedAt || !setting.lastFullReconcileAt) return true;
+  if (setting.fullRequestedAt && setting.fullRequestedAt >= setting.lastFullReconcileAt) return true;
+  return now - setting.lastFullReconcileAt.getTime() >= FULL_RECONCILE_EVERY_MS;
+}
+
+/**
+ * Asks the next run of a project's entity to pull in full: an incremental pull lists what Procore changed, and a
+ * record deleted in Procore is no longer there to list (its webhook event carries only its id).
+ */
+export async function requestFullPull(projectId: string, entity: SyncEntity): Promise<void> {
+  const fullRequestedAt = new Date();
+  await db().syncSetting.upsert({ where: { projectId_entity: { projectId, entity } }, create: { projectId, entity, fullRequestedAt }, update: { fullRequestedAt } });
 }
 
 /** Pairs records one to one by natural key, active ones first; what is left over stays unpaired. */
@@ -371,7 +388,7 @@ class SyncExecution<L, P> {
     return this.run.entity;
   }
 
-  async plan(setting: { lastPullStartedAt: Date | null; lastFullReconcileAt: Date | null } | null, forceFull: boolean): Promise<Plan<L, P>> {
+  async plan(setting: PullWindow | null, forceFull: boolean): Promise<Plan<L, P>> {
     const { adapter, run, direction } = this;
     const [localRecords, links] = await Promise.all([
       adapter.listLocal(),

@@ -1,4 +1,4 @@
-export { runSync } from "./engine";
+export { requestFullPull, runSync } from "./engine";
 export type {
   EntityAdapter,
   ProcoreClientFactory,

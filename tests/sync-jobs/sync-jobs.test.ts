@@ -356,4 +356,25 @@ describe("POST /api/procore/webhook", () => {
     expect(userJobs.map((j) => j.singleton_key)).toEqual([`${target.id}:USERS`]);
     expect(await syncJobsOf(off.id)).toEqual([]);
   });
+
+  it("a deletion asks the next run of the entity to pull in full, which an incremental pull could not see; an edit does not", async () => {
+    const target = await project("4400000040");
+    const fanOut = (eventType: string) =>
+      fanOutProcoreEvent(boss, {
+        id: String(++eventIds),
+        eventType,
+        resourceName: "Locations",
+        resourceId: "5200000009",
+        companyId: SECOND_COMPANY,
+        projectId: "4400000040",
+        sourceApplicationId: null,
+      });
+    const requested = async () =>
+      (await db().syncSetting.findUnique({ where: { projectId_entity: { projectId: target.id, entity: "LOCATIONS" } } }))?.fullRequestedAt ?? null;
+    await fanOut("update");
+    expect(await requested()).toBeNull();
+    const before = new Date();
+    await fanOut("delete");
+    expect((await requested())!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+  });
 });

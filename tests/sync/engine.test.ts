@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import type { SyncEntity } from "@/lib/generated/prisma/enums";
-import type { RunSyncResult } from "@/lib/sync";
+import { requestFullPull, type RunSyncResult } from "@/lib/sync";
 import { emailKey, nameKey, pathKey } from "@/lib/sync/policy";
 import { countingQueries, startSyncSandbox, type SyncEnv } from "./support";
 
@@ -280,12 +280,22 @@ describe("tombstones", () => {
     expect((await procore.users.project.listAll(procoreProjectId)).map((u) => u.id)).not.toContain(String(memberLink.procoreId));
     expect((await procore.users.listAll({ search: member.email })).map((u) => u.id)).toContain(String(memberLink.procoreId));
 
-    // A location deleted in Procore (with its sublocations): found by the full reconciliation, kept here as inactive.
+    // A location deleted in Procore (with its sublocations): an incremental pull cannot list it; the deletion's webhook
+    // asks for a full pull, which finds it gone, and it is kept here as inactive. The run after is incremental again.
     const level1 = (await procore.locations.listAll(procoreProjectId)).find((l) => l.name === "Building A > Level 1")!;
     await sb.admin("DELETE", `/__admin/records/locations/${level1.id}`);
-    expect(finished(await env.run("LOCATIONS", { full: true }))).toMatchObject({ updated: 4 });
+    const lastFull = async () =>
+      (await db().syncRun.findFirstOrThrow({ where: { projectId, entity: "LOCATIONS" }, orderBy: { createdAt: "desc" }, select: { fullReconcile: true } })).fullReconcile;
+    expect(finished(await env.run("LOCATIONS"))).toMatchObject({ updated: 0 });
+    expect(await lastFull()).toBe(false);
+    expect(await db().location.count({ where: { projectId, active: false } })).toBe(0);
+    await requestFullPull(projectId, "LOCATIONS");
+    expect(finished(await env.run("LOCATIONS"))).toMatchObject({ updated: 4 });
+    expect(await lastFull()).toBe(true);
     const inactive = await db().location.findMany({ where: { projectId, active: false } });
     expect(inactive.map((l) => l.path).sort()).toEqual(["Building A > Level 1", "Building A > Level 1 > Lobby", "Building A > Level 1 > Room 101", "Building A > Level 1 > Room 102"]);
+    expect(finished(await env.run("LOCATIONS"))).toMatchObject({ updated: 0 });
+    expect(await lastFull()).toBe(false);
   });
 });
 
