@@ -106,13 +106,37 @@ describe("a member's projects", () => {
   });
 
   it("are every project of the account once they are an admin; back as a member, Procore is asked again", async () => {
-    await changeMemberRole(accountId, james.id, "ADMIN");
+    const owner = await db().membership.findFirst({ where: { accountId, role: "OWNER" } });
+    const ownerId = owner?.userId ?? (await db().membership.create({ data: { accountId, userId: (await createUser()).id, role: "OWNER" } })).userId;
+    await changeMemberRole(accountId, ownerId, james.id, "ADMIN");
     const admin = await membership();
     expect(ids(await projectsOfMembership(admin)).sort()).toEqual([on.id, off.id].sort());
     expect(await projectForUser(james.id, off.id)).toMatchObject({ role: "ADMIN" });
-    await changeMemberRole(accountId, james.id, "MEMBER");
-    expect((await membership()).projectsReadAt).toBeNull();
+    // Meanwhile Procore puts him on the other project: as a member again, his projects are Procore's word, not the old read.
+    await sb.admin("POST", "/__admin/records/project_users", { project_id: Number(off.procoreProjectId), user_id: Number(jamesProcoreId) });
+    await changeMemberRole(accountId, ownerId, james.id, "MEMBER");
+    expect(await membership()).toMatchObject({ role: "MEMBER", projectsReadAt: null });
+    expect(await db().memberProject.count({ where: { membershipId: (await membership()).id } })).toBe(0);
+    expect(ids(await projectsOfMembership(await membership()))).toEqual([]);
     await refreshMemberProjects(await membership());
+    expect(ids(await projectsOfMembership(await membership())).sort()).toEqual([on.id, off.id].sort());
+    await sb.admin("DELETE", `/__admin/records/project_users/${jamesProcoreId}?project_id=${off.procoreProjectId}`);
+    await readMemberProjects(james.id, accountId);
+  });
+
+  it("are read again by any page or route once the last read is old, not only by Project Central", async () => {
+    expect(await projectForUser(james.id, on.id)).toMatchObject({ role: "MEMBER" });
+    // Taken off the project in Procore: still his until the read is old; then the next request asks Procore again.
+    await sb.admin("DELETE", `/__admin/records/project_users/${jamesProcoreId}?project_id=${on.procoreProjectId}`);
+    expect(await projectForUser(james.id, on.id)).toMatchObject({ role: "MEMBER" });
+    await setProjectsReadAt(new Date(Date.now() - MEMBER_PROJECTS_MAX_AGE_MS - 1000));
+    await expect(projectForUser(james.id, on.id)).rejects.toMatchObject({ status: 404 });
+    await sb.admin("POST", "/__admin/records/project_users", { project_id: Number(on.procoreProjectId), user_id: Number(jamesProcoreId) });
+    await readMemberProjects(james.id, accountId);
+  });
+
+  it("two reads at once (two tabs) both succeed", async () => {
+    await Promise.all([readMemberProjects(james.id, accountId), readMemberProjects(james.id, accountId), readMemberProjects(james.id, accountId)]);
     expect(ids(await projectsOfMembership(await membership()))).toEqual([on.id]);
   });
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 /** A route as the browser calls it, as `as`. */
-async function call(handler: Handler, method: string, path: string, params: Record<string, string>, as: { id: string; email: string }, body: string) {
+async function call(handler: Handler, method: string, path: string, params: Record<string, string>, as: { id: string; email: string }, body?: string) {
   session.user = { id: as.id, email: as.email, name: "x" };
   const req = new NextRequest(`http://localhost:3000${path}`, {
     method,
@@ -64,15 +64,15 @@ describe("the account's people", () => {
 
   it("lets the owner make a member an admin and back; the owner's own role and strangers are refused", async () => {
     const { account, owner, member } = await team();
-    expect((await changeMemberRole(account.id, member.id, "ADMIN")).find((p) => p.id === member.id)?.role).toBe("ADMIN");
+    expect((await changeMemberRole(account.id, owner.id, member.id, "ADMIN")).find((p) => p.id === member.id)?.role).toBe("ADMIN");
     expect((await accountFor(member.id, account.id, "ADMIN")).membership.role).toBe("ADMIN");
-    expect((await changeMemberRole(account.id, member.id, "MEMBER")).find((p) => p.id === member.id)?.role).toBe("MEMBER");
-    await expect(changeMemberRole(account.id, owner.id, "MEMBER")).rejects.toMatchObject({ status: 409, fields: { role: ["the owner stays the owner"] } });
+    expect((await changeMemberRole(account.id, owner.id, member.id, "MEMBER")).find((p) => p.id === member.id)?.role).toBe("MEMBER");
+    await expect(changeMemberRole(account.id, owner.id, owner.id, "MEMBER")).rejects.toMatchObject({ status: 409, fields: { role: ["the owner stays the owner"] } });
     const stranger = await createUser();
-    await expect(changeMemberRole(account.id, stranger.id, "ADMIN")).rejects.toMatchObject({ status: 404 });
+    await expect(changeMemberRole(account.id, owner.id, stranger.id, "ADMIN")).rejects.toMatchObject({ status: 404 });
     // Someone of another account is a stranger here too.
     const other = await team();
-    await expect(changeMemberRole(account.id, other.member.id, "ADMIN")).rejects.toMatchObject({ status: 404 });
+    await expect(changeMemberRole(account.id, owner.id, other.member.id, "ADMIN")).rejects.toMatchObject({ status: 404 });
     expect((await db().membership.findUniqueOrThrow({ where: { accountId_userId: { accountId: other.account.id, userId: other.member.id } } })).role).toBe("MEMBER");
   });
 
@@ -139,5 +139,23 @@ describe("the account's people", () => {
     const done = await handOver(owner, account.id, JSON.stringify({ userId: admin.id }));
     expect(done.status).toBe(200);
     expect(await roles(account.id)).toEqual({ [owner.id]: "ADMIN", [admin.id]: "OWNER", [member.id]: "MEMBER" });
+  });
+
+  it("a role change racing a hand-over never leaves the account without an owner", async () => {
+    for (let i = 0; i < 5; i++) {
+      const { account, owner, admin } = await team();
+      await Promise.allSettled([transferOwnership(account.id, owner.id, admin.id), changeMemberRole(account.id, owner.id, admin.id, "MEMBER")]);
+      const all = await roles(account.id);
+      expect(Object.values(all).filter((r) => r === "OWNER")).toHaveLength(1);
+      // Whichever went first, the second either found its caller no longer the owner or its target owner already.
+      expect([all[admin.id], all[owner.id]]).toContain("OWNER");
+    }
+  });
+
+  it("the mapping page's data (every Procore project of the company, licensed or not) is for owners and admins only", async () => {
+    const { account, member } = await team();
+    const { GET } = await import("@/app/api/accounts/[accountId]/procore-projects/route");
+    const read = await call(GET as Handler, "GET", `/api/accounts/${account.id}/procore-projects`, { accountId: account.id }, member);
+    expect(read.status).toBe(403);
   });
 });

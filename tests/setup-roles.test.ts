@@ -60,7 +60,7 @@ describe("setup roles", () => {
     const embedded = await createUser();
     const { account } = await joinAccountForCompany(embedded.id, company, { staff: false });
     expect(await joinAccountForCompany(embedded.id, company, { staff: true })).toMatchObject({ role: "MEMBER" });
-    await changeMemberRole(account.id, admin.id, "MEMBER");
+    await changeMemberRole(account.id, owner.id, admin.id, "MEMBER");
     expect(await joinAccountForCompany(admin.id, company, { staff: true })).toMatchObject({ role: "MEMBER" });
     const roles = await db().membership.findMany({ where: { accountId: account.id }, select: { userId: true, role: true } });
     expect(Object.fromEntries(roles.map((r) => [r.userId, r.role]))).toEqual({

@@ -36,7 +36,8 @@ export async function readMemberProjects(userId: string, accountId: string): Pro
   const theirs = projects.filter((p) => listed.has(String(p.procoreProjectId)));
   await db().$transaction([
     db().memberProject.deleteMany({ where: { membershipId: membership.id } }),
-    db().memberProject.createMany({ data: theirs.map((p) => ({ membershipId: membership.id, projectId: p.id })) }),
+    // Two reads at once (two tabs): the later insert skips what the earlier one put there.
+    db().memberProject.createMany({ data: theirs.map((p) => ({ membershipId: membership.id, projectId: p.id })), skipDuplicates: true }),
     db().membership.update({ where: { id: membership.id }, data: { projectsReadAt: new Date() } }),
   ]);
 }

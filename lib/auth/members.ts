@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { HttpError, notFound } from "@/lib/errors";
 import type { AccountRole } from "@/lib/generated/prisma/client";
 
@@ -33,16 +33,21 @@ export async function ownerOf(accountId: string): Promise<{ email: string } | nu
 }
 
 /**
- * The owner makes a member an admin, or an admin a member (setup makes only the company's own staff admins; the
- * owner decides for anyone else). Someone not in the account → 404; the owner's own role is not changed here: the
- * owner hands ownership over instead (below).
+ * The owner (`ownerId`) makes a member an admin, or an admin a member (setup makes only the company's own staff admins;
+ * the owner decides for anyone else). Someone not in the account → 404; the owner's own role is not changed here: the
+ * owner hands ownership over instead (below). One transaction with the caller's membership locked, so a hand-over at
+ * the same time goes first or after, never in between (which could demote the new owner and leave none).
  */
-export async function changeMemberRole(accountId: string, userId: string, role: "ADMIN" | "MEMBER"): Promise<AccountPersonView[]> {
-  const membership = await db().membership.findUnique({ where: { accountId_userId: { accountId, userId } } });
-  if (!membership) throw notFound("No such person in this account");
-  if (membership.role === "OWNER") throw new HttpError(409, "The owner's role cannot be changed", { role: ["the owner stays the owner"] });
-  // A new member's projects are read from Procore when they next open Project Central (lib/auth/member-projects.ts).
-  if (membership.role !== role) await db().membership.update({ where: { id: membership.id }, data: { role, projectsReadAt: null } });
+export async function changeMemberRole(accountId: string, ownerId: string, userId: string, role: "ADMIN" | "MEMBER"): Promise<AccountPersonView[]> {
+  await db().$transaction(async (tx) => {
+    await assertStillOwner(tx, accountId, ownerId);
+    const membership = await tx.membership.findUnique({ where: { accountId_userId: { accountId, userId } } });
+    if (!membership) throw notFound("No such person in this account");
+    if (membership.role === "OWNER") throw new HttpError(409, "The owner's role cannot be changed", { role: ["the owner stays the owner"] });
+    if (membership.role === role) return;
+    await tx.membership.update({ where: { id: membership.id }, data: { role, projectsReadAt: null } });
+    await forgetMemberProjects(tx, [membership.id]);
+  });
   return listMembers(accountId);
 }
 
@@ -54,11 +59,25 @@ export async function changeMemberRole(accountId: string, userId: string, role: 
 export async function transferOwnership(accountId: string, ownerId: string, toUserId: string): Promise<AccountPersonView[]> {
   if (toUserId === ownerId) throw new HttpError(409, "You are the owner already", { userId: ["choose someone else"] });
   await db().$transaction(async (tx) => {
+    const owner = await assertStillOwner(tx, accountId, ownerId);
     const target = await tx.membership.findUnique({ where: { accountId_userId: { accountId, userId: toUserId } } });
     if (!target) throw notFound("No such person in this account");
-    const demoted = await tx.membership.updateMany({ where: { accountId, userId: ownerId, role: "OWNER" }, data: { role: "ADMIN" } });
-    if (demoted.count !== 1) throw new HttpError(409, "Only the owner can hand the account over, and you no longer are");
-    await tx.membership.update({ where: { id: target.id }, data: { role: "OWNER" } });
+    await tx.membership.update({ where: { id: owner.id }, data: { role: "ADMIN" } });
+    await tx.membership.update({ where: { id: target.id }, data: { role: "OWNER", projectsReadAt: null } });
+    await forgetMemberProjects(tx, [target.id]);
   });
   return listMembers(accountId);
+}
+
+/** Locks the caller's membership for the transaction; 409 when they are no longer the owner (a hand-over came first). */
+async function assertStillOwner(tx: Prisma.TransactionClient, accountId: string, ownerId: string): Promise<{ id: string }> {
+  const [row] = await tx.$queryRaw<{ id: string; role: AccountRole }[]>`
+    SELECT "id", "role" FROM "Membership" WHERE "accountId" = ${accountId} AND "userId" = ${ownerId} FOR UPDATE`;
+  if (row?.role !== "OWNER") throw new HttpError(409, "Only the owner can do this, and you no longer are");
+  return row;
+}
+
+/** A role change ends what a member's last read from Procore said: as a member again, they are read afresh. */
+async function forgetMemberProjects(tx: Prisma.TransactionClient, membershipIds: string[]): Promise<void> {
+  await tx.memberProject.deleteMany({ where: { membershipId: { in: membershipIds } } });
 }

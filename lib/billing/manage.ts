@@ -90,7 +90,12 @@ export async function projectSubscription(userId: string, projectId: string): Pr
   ]);
   const others = target?.billsProject
     ? await db().project.findMany({
-        where: { id: { not: project.id }, licences: { some: { subscriptionId: target.subscription.id, ...LIVE } } },
+        where: {
+          id: { not: project.id },
+          licences: { some: { subscriptionId: target.subscription.id, ...LIVE } },
+          // A member hears only of projects they use.
+          ...(role === "MEMBER" && { members: { some: { membership: { userId } } } }),
+        },
         select: { name: true },
         orderBy: { name: "asc" },
       })

@@ -22,8 +22,9 @@ import { jobSender } from "./queue";
  *                   (a partial unique index) and skips, or resumes when its worker died, whatever holds it.
  *                   A trigger that arrives while a run is live is remembered on that run (`followUp`): a Procore
  *                   change made after the run pulled would otherwise wait for the next trigger, so the job that ends
- *                   the run starts one more at once. A delayed "resume" job (its own singletonKey, so it never holds
- *                   up that follow-up) takes the run over should its worker have died.
+ *                   the run starts one more at once. A delayed "resume" job (keyed by the run, so it never holds up
+ *                   that follow-up) takes the run over should its worker have died, and sees to the follow-up of a
+ *                   run whose worker died between ending it and starting it.
  *   sync-scheduler  a cron tick that enqueues the scheduled syncs that are due (lib/sync/settings.ts explains why).
  *   procore-event   one job per Procore webhook event, so the webhook answers at once and the fan-out to every
  *                   affected project happens here. Its job id is derived from the event id: pg-boss refuses a second
@@ -110,7 +111,8 @@ export async function enqueueSync(boss: PgBoss, request: SyncRequest): Promise<E
   const marked = active && (await db().syncRun.updateMany({ where: { id: active.id, status: { in: ACTIVE } }, data: { followUp: trigger } })).count === 1;
   if (active && marked) {
     const resume = { ...request, resumeOf: active.id };
-    await boss.send(SYNC_QUEUES.sync, resume, { singletonKey: `${singletonKey}:resume`, startAfter: RETRY_DELAY_SECONDS });
+    // One check per run: a check waiting for an earlier run must not stand in for this one.
+    await boss.send(SYNC_QUEUES.sync, resume, { singletonKey: `${singletonKey}:resume:${active.id}`, startAfter: RETRY_DELAY_SECONDS });
     return { runId: active.id, status: active.status };
   }
   const run = await db().syncRun.create({ data: { projectId, entity, trigger, status: "QUEUED" } });
@@ -136,15 +138,21 @@ export async function requestSync(projectId: string, entity: SyncEntity): Promis
  */
 export async function runSyncJob(boss: PgBoss, job: SyncJob): Promise<void> {
   const { projectId, entity, trigger, full, runId, resumeOf } = syncJobSchema.parse(job);
-  // The run ended (and saw to its follow-up) before this resume check came due.
-  if (resumeOf && !(await db().syncRun.findFirst({ where: { id: resumeOf, status: { in: ACTIVE } }, select: { id: true } }))) return;
   const queued = runId ? await db().syncRun.findFirst({ where: { id: runId, status: "QUEUED" }, select: { id: true } }) : null;
   const config = await db().procoreSyncConfig.findUnique({ where: { projectId } });
   if (!config?.enabled) {
     if (queued) await db().syncRun.update({ where: { id: queued.id }, data: { status: "FAILED", finishedAt: new Date(), error: "Skipped: Procore sync was switched off" } });
     return;
   }
-  const result = await runSync({ projectId, entity, trigger, full, runId: queued?.id, procore: procoreForProject(projectId) });
+  const result = await runSync({
+    projectId,
+    entity,
+    trigger,
+    full,
+    // A resume check takes its run over only if that run's worker died; a run that has ended is only followed up.
+    ...(resumeOf ? { runId: resumeOf, onlyIfStale: true } : { runId: queued?.id }),
+    procore: procoreForProject(projectId),
+  });
   log.info({ projectId, entity, trigger, ...result }, "sync job done");
   if (result.outcome === "finished") await followUp(boss, result.runId);
 }

@@ -1,3 +1,4 @@
+import { refreshMemberProjects } from "@/lib/auth/member-projects";
 import { db } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
 import type { Licence, Membership, Module, Project } from "@/lib/generated/prisma/client";
@@ -31,6 +32,9 @@ export function projectsOfMembership(membership: Pick<Membership, "id" | "accoun
  * not on, reveal nothing.
  */
 export async function projectForUser(userId: string, projectId: string) {
+  // A member's projects are read from Procore again once the last read is old, whichever page or route they use.
+  const theirs = await db().membership.findFirst({ where: { userId, account: { projects: { some: { id: projectId } } } } });
+  if (theirs) await refreshMemberProjects(theirs);
   const uses = { userId, OR: [{ role: { not: "MEMBER" as const } }, { projects: { some: { projectId } } }] };
   const project = await db().project.findFirst({
     where: { id: projectId, account: { memberships: { some: uses } } },

@@ -117,6 +117,8 @@ async function claimRun(opts: RunSyncOptions): Promise<Claim> {
     const run = await db().syncRun.findUniqueOrThrow({ where: { id: opts.runId } });
     if (run.projectId !== projectId || run.entity !== entity) throw new Error(`Sync run ${run.id} is not a ${entity} run of project ${projectId}`);
     if (run.status === "QUEUED") return startQueued(run);
+    // A check on a live run: its own worker goes on with it.
+    if (ACTIVE.includes(run.status) && opts.onlyIfStale && !isStale(run, Date.now())) return { result: skipped(run.id, run.id) };
     // A retried job: the queue hands a job to one worker at a time, so its run is ours to resume.
     if (ACTIVE.includes(run.status)) return (await resume(run, readCheckpoint(run))) ?? { result: skipped(run.id, run.id) };
     return { result: finishedResult(run) };

@@ -121,6 +121,8 @@ export interface RunSyncOptions {
   trigger: SyncTrigger;
   /** Resume this run (a retried job) or start this QUEUED one. */
   runId?: string;
+  /** With `runId`: resume it only if its worker has died (no heartbeat for a while); never start a run. */
+  onlyIfStale?: boolean;
   /** Full reconciliation now, whatever the schedule says. */
   full?: boolean;
   procore: ProcoreClientFactory;

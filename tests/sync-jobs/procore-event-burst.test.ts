@@ -56,7 +56,7 @@ describe("a burst of Procore events", () => {
     await db().procoreSyncConfig.create({ data: { projectId: project.id, enabled: true } });
     // A Locations sync is under way, so each event's fan-out marks it for a follow-up and leaves one delayed resume
     // check behind it (the "short" policy keeps one per key): the sync workers have nothing to run while events drain.
-    await db().syncRun.create({ data: { projectId: project.id, entity: "LOCATIONS", trigger: "SCHEDULE", status: "RUNNING", startedAt: new Date() } });
+    const live = await db().syncRun.create({ data: { projectId: project.id, entity: "LOCATIONS", trigger: "SCHEDULE", status: "RUNNING", startedAt: new Date() } });
 
     const event = (n: number, companyId: string): ProcoreEvent => ({
       id: String(8_000_000_000 + n),
@@ -76,7 +76,7 @@ describe("a burst of Procore events", () => {
     // Within 30 s: one event per 2 s polling interval would take 400 s.
     await until("the burst to drain", async () => (await eventJobs()).filter((j) => j.state === "completed").length === EVENTS, 30_000);
 
-    expect(await syncJobs()).toEqual([{ singleton_key: `${project.id}:LOCATIONS:resume`, start_after: expect.any(Date) }]);
+    expect(await syncJobs()).toEqual([{ singleton_key: `${project.id}:LOCATIONS:resume:${live.id}`, start_after: expect.any(Date) }]);
     expect(await db().syncRun.findMany({ where: { projectId: project.id }, select: { status: true, followUp: true } })).toEqual([
       { status: "RUNNING", followUp: "WEBHOOK" },
     ]);

@@ -230,13 +230,33 @@ describe("the Sync button and the sync job", () => {
     expect(followUp!.due_in).toBeLessThanOrEqual(1);
     // Behind the live run, a check that would resume it had its worker died; it finds the run over and does nothing.
     const resume = (await syncJobsOf(synced.id)).find((j) => j.data.resumeOf === runId);
-    expect(resume).toMatchObject({ singleton_key: `${synced.id}:ROLES:resume`, state: "created" });
+    expect(resume).toMatchObject({ singleton_key: `${synced.id}:ROLES:resume:${runId}`, state: "created" });
     await runSyncJob(boss, resume!.data as unknown as SyncJob);
     expect(await db().syncRun.count({ where: { projectId: synced.id, entity: "ROLES", status: { in: ["QUEUED", "RUNNING"] } } })).toBe(1);
 
     const nextJob = (await syncJobsOf(synced.id)).find((j) => j.data.runId === next.id);
     await runSyncJob(boss, nextJob!.data as unknown as SyncJob);
     expect(await db().syncRun.findUniqueOrThrow({ where: { id: next.id } })).toMatchObject({ status: "SUCCEEDED", trigger: "MANUAL", created: 0 });
+  });
+});
+
+describe("the resume check behind a live run", () => {
+  it("takes the run over only once its worker has gone quiet, and never starts a run of its own", async () => {
+    const live = await db().syncRun.create({ data: { projectId: synced.id, entity: "ROLES", trigger: "SCHEDULE", status: "RUNNING", startedAt: new Date() } });
+    const check: SyncJob = { projectId: synced.id, entity: "ROLES", trigger: "MANUAL", resumeOf: live.id };
+    const runsOf = () => db().syncRun.findMany({ where: { projectId: synced.id, entity: "ROLES", createdAt: { gte: live.createdAt } }, select: { id: true, status: true } });
+
+    await runSyncJob(boss, check);
+    expect(await runsOf()).toEqual([{ id: live.id, status: "RUNNING" }]);
+
+    // No heartbeat for ten minutes: its worker died, and the check finishes the run.
+    await db().syncRun.update({ where: { id: live.id }, data: { startedAt: new Date(Date.now() - 10 * 60_000) } });
+    await runSyncJob(boss, check);
+    expect(await runsOf()).toEqual([{ id: live.id, status: "SUCCEEDED" }]);
+
+    // Run again once the run has ended: nothing new.
+    await runSyncJob(boss, check);
+    expect(await runsOf()).toEqual([{ id: live.id, status: "SUCCEEDED" }]);
   });
 });
 
