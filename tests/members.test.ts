@@ -128,6 +128,10 @@ describe("the account's people", () => {
     const empty = await handOver(owner, account.id, JSON.stringify({}));
     expect(empty).toMatchObject({ status: 400, body: { fields: { userId: ["Say who becomes the owner"] } } });
     expect((await handOver(owner, account.id, JSON.stringify({ userId: 42 }))).status).toBe(400);
+    // Characters PostgreSQL cannot store (found by the e2e fuzzer as a 500).
+    for (const userId of ["a\u0000b", "\ud800"]) {
+      expect(await handOver(owner, account.id, JSON.stringify({ userId }))).toMatchObject({ status: 400, body: { fields: { userId: ["Remove the invisible or broken characters"] } } });
+    }
     expect((await handOver(owner, account.id, "{not json")).status).toBe(400);
     expect(await handOver(owner, account.id, JSON.stringify({ userId: owner.id }))).toMatchObject({ status: 409, body: { fields: { userId: ["choose someone else"] } } });
     const other = await team();

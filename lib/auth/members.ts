@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
 import { HttpError, notFound } from "@/lib/errors";
 import type { AccountRole } from "@/lib/generated/prisma/client";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/security/text";
 
 /** One person of an account, as the People page shows them. */
 export interface AccountPersonView {
@@ -14,7 +15,9 @@ export interface AccountPersonView {
 
 export const roleChangeSchema = z.object({ role: z.enum(["ADMIN", "MEMBER"]) });
 
-export const ownerTransferSchema = z.object({ userId: z.string({ error: "Say who becomes the owner" }).min(1, "Say who becomes the owner").max(64) });
+export const ownerTransferSchema = z.object({
+  userId: z.string({ error: "Say who becomes the owner" }).min(1, "Say who becomes the owner").max(64).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
+});
 
 const ROLE_ORDER: Record<AccountRole, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
 
