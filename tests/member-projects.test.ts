@@ -87,7 +87,7 @@ describe("a member's projects", () => {
     expect(ids(await projectsOfMembership(await membership()))).toEqual([on.id]);
   });
 
-  it("stay as last read while Procore cannot answer", async () => {
+  it("stay as last read while Procore is down, without retrying (a page waits on it)", async () => {
     await setProjectsReadAt(null);
     await sb.admin("POST", "/__admin/faults", { errorRate: 1 });
     try {
@@ -146,5 +146,21 @@ describe("a member's projects", () => {
     expect(await launch()).toMatchObject({ kind: "open", project: { id: on.id } });
     await db().memberProject.deleteMany({ where: { membershipId: (await membership()).id } });
     expect(await launch()).toEqual({ kind: "reconnect" });
+  });
+
+  // Last: the rate limit it meets is remembered for his connection by this process for a minute.
+  it("stay as last read while Procore rate-limits their connection, which a page does not wait out", async () => {
+    await db().procoreConnection.update({ where: { userId: james.id }, data: { status: "ACTIVE" } });
+    await readMemberProjects(james.id, accountId);
+    await setProjectsReadAt(null);
+    await sb.admin("POST", "/__admin/faults", { rateLimitStorm: 1 });
+    try {
+      // Waiting out the window would take a minute, past this test's 30 s.
+      await refreshMemberProjects(await membership());
+    } finally {
+      await sb.admin("DELETE", "/__admin/faults");
+    }
+    expect(ids(await projectsOfMembership(await membership()))).toEqual([on.id]);
+    expect((await membership()).projectsReadAt).toBeNull();
   });
 });

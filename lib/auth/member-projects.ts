@@ -2,7 +2,7 @@ import { procoreFor } from "@/lib/auth/procore";
 import { db } from "@/lib/db";
 import type { Membership } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { NotFoundError, ProcoreError } from "@/lib/procore/errors";
+import { NotFoundError, ProcoreError, RateLimitedError } from "@/lib/procore/errors";
 
 /*
  * Which of an account's projects a member uses: the ones Procore lists for them, asked with their own token (Procore
@@ -11,6 +11,15 @@ import { NotFoundError, ProcoreError } from "@/lib/procore/errors";
  * Owners and admins use every project of the account.
  */
 export const MEMBER_PROJECTS_MAX_AGE_MS = 10 * 60_000;
+
+/** Reads happen while a page or route waits: one try, no backoff, no waiting out a rate limit. */
+const ONE_TRY = {
+  maxRetries: 0,
+  maxRateLimitRetries: 0,
+  onRateLimitWait: (until: number) => {
+    throw new RateLimitedError("Procore rate limit: the member's projects are not read now", { resetAt: new Date(until) });
+  },
+};
 
 /**
  * Reads a member's projects from Procore and keeps them; nothing for owners and admins. A company Procore does not
@@ -22,7 +31,7 @@ export async function readMemberProjects(userId: string, accountId: string): Pro
     include: { account: { select: { procoreCompanyId: true } } },
   });
   if (membership?.role !== "MEMBER") return;
-  const procore = await procoreFor(userId, membership.account.procoreCompanyId);
+  const procore = await procoreFor(userId, membership.account.procoreCompanyId, ONE_TRY);
   const listed = new Set<string>();
   try {
     // Inactive ones too: a project closed in Procore keeps its Smartapp data, and its team still reads it.

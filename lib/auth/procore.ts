@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { createProcoreClient, type ProcoreClient } from "@/lib/procore";
+import { createProcoreClient, type ProcoreClient, type ProcoreClientConfig } from "@/lib/procore";
 import { ReconnectNeededError } from "@/lib/procore/errors";
 import type { TokenSet } from "@/lib/procore/oauth";
 import type { ProcoreClientFactory } from "@/lib/sync";
@@ -14,9 +14,14 @@ function procoreConfig() {
 
 /**
  * The Procore client acting for this person, through their stored connection. A connection that can no
- * longer refresh throws ReconnectNeededError (the UI offers "Reconnect to Procore").
+ * longer refresh throws ReconnectNeededError (the UI offers "Reconnect to Procore"). `patience` limits retries and
+ * waits for callers that must not hold a page up.
  */
-export async function procoreFor(userId: string, procoreCompanyId?: bigint | string): Promise<ProcoreClient> {
+export async function procoreFor(
+  userId: string,
+  procoreCompanyId?: bigint | string,
+  patience: Pick<ProcoreClientConfig, "maxRetries" | "maxRateLimitRetries" | "onRateLimitWait"> = {},
+): Promise<ProcoreClient> {
   const connection = await db().procoreConnection.findUnique({ where: { userId }, select: { id: true, status: true } });
   if (!connection || connection.status === "RECONNECT_NEEDED") {
     throw new ReconnectNeededError("Reconnect to Procore", { connectionId: connection?.id });
@@ -27,6 +32,7 @@ export async function procoreFor(userId: string, procoreCompanyId?: bigint | str
     connectionId: connection.id,
     companyId: procoreCompanyId?.toString(),
     logger: log,
+    ...patience,
   });
 }
 
