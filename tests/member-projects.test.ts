@@ -102,7 +102,7 @@ describe("a member's projects", () => {
   it("open from Procore's embedded view only for a project Procore lists for them", async () => {
     const launch = (project: Project) => embeddedLaunch(james, { company_id: DEMO, project_id: String(project.procoreProjectId) });
     expect(await launch(on)).toMatchObject({ kind: "open", project: { id: on.id } });
-    expect(await launch(off)).toEqual({ kind: "not-found" });
+    expect(await launch(off)).toEqual({ kind: "not-on-project", companyName: "Demo Construction Co." });
   });
 
   it("are every project of the account once they are an admin; back as a member, Procore is asked again", async () => {

@@ -16,6 +16,7 @@ import { ProcoreError, ReconnectNeededError } from "@/lib/procore/errors";
  * - a licensed project of a company Procore lists for them, whose Smartapp account they are not in yet → they join
  *   it as a member (uses projects; admins join through setup) and the project opens;
  * - for a member, only a project Procore lists for them (they are on its directory), read again at every launch;
+ *   another licensed project of their company → how to get onto it;
  * - a company that is not theirs, or a project licensed under another of their companies → not found, as for any
  *   other company's ids;
  * - not signed in, or their Procore connection lapsed → sign in with Procore and come back.
@@ -26,6 +27,7 @@ export type EmbeddedLaunch =
   | { kind: "reconnect" }
   | { kind: "open"; project: ProjectWithLicences }
   | { kind: "not-licensed"; companyId: string; companyName: string }
+  | { kind: "not-on-project"; companyName: string }
   | { kind: "not-found" };
 
 const PROCORE_ID = /^\d{1,19}$/;
@@ -86,6 +88,8 @@ async function open(userId: string, accountId: string, projectId: string): Promi
     return { kind: "open", project: (await projectForUser(userId, projectId)).project };
   } catch (err) {
     if (!(err instanceof HttpError && err.status === 404)) throw err;
-    return unread instanceof ReconnectNeededError ? { kind: "reconnect" } : { kind: "not-found" };
+    if (unread instanceof ReconnectNeededError) return { kind: "reconnect" };
+    const { name } = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } });
+    return { kind: "not-on-project", companyName: name };
   }
 }

@@ -61,6 +61,15 @@ export default async function ProcoreEmbeddedPage({ searchParams }: { searchPara
           <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
         </PageCard>
       );
+    case "not-on-project":
+      return (
+        <PageCard title="You are not on this project in Procore">
+          <p>
+            Smartapp opens a project for the people Procore lists on it. Ask a Procore admin of {launch.companyName} to add you to this project&apos;s
+            directory, then open Smartapp here again.
+          </p>
+        </PageCard>
+      );
     case "not-licensed":
       return (
         <PageCard title="This project is not licensed for Smartapp">
