@@ -90,8 +90,8 @@ export interface EntityAdapter<L, P, F extends ComparedFields = ComparedFields> 
 
   /**
    * Creating Smartapp records from Procore's: one of the two. `createLocal` creates one at a time, in the batch's
-   * order (a location may need its parent, created just before); `createLocalMany` creates a batch's worth at once
-   * (one insert where it can), results in the order of the input, for records that do not depend on each other.
+   * order; `createLocalMany` creates a batch's worth at once (as few inserts as it can: a location needs its parent
+   * first, so one per depth), results in the order of the input.
    */
   createLocal?(from: P): Promise<L>;
   createLocalMany?(from: readonly P[]): Promise<PushResult<L>[]>;

@@ -470,6 +470,31 @@ describe("cost", () => {
     expect(vendors.filter((v) => v.name.startsWith("Benchmark Vendor") && v.businessPhone === "555-0100")).toHaveLength(n);
   });
 
+  it("pulls a 500-location tree with one insert per depth and batch, not one per location", { timeout: 120_000 }, async () => {
+    const env = await sandbox.env(17);
+    const n = 500;
+    await env.sb.admin("POST", "/__admin/seed", {
+      kind: "large",
+      companyId: Number(env.companyId),
+      projectId: Number(env.procoreProjectId),
+      projects: 0,
+      users: 0,
+      vendors: 0,
+      locations: n,
+    });
+    const pull = await countingQueries(() => env.run("LOCATIONS"));
+    expect(finished(pull.result)).toMatchObject({ status: "SUCCEEDED", failed: 0 });
+    const procoreLocations = await env.procore.locations.listAll(env.procoreProjectId);
+    expect(finished(pull.result).created).toBe(procoreLocations.length);
+    // Batches of 25: their inserts, links and progress (was more than one query per location).
+    expect(pull.queries).toBeLessThan(procoreLocations.length / 2);
+    // Every tier under the right parent, with the full path Procore shows.
+    const local = await db().location.findMany({ where: { projectId: env.projectId } });
+    const byId = new Map(local.map((l) => [l.id, l]));
+    for (const l of local) expect(l.parentId ? `${byId.get(l.parentId)!.path} > ${l.name}` : l.name).toBe(l.path);
+    expect(local.map((l) => l.path).sort()).toEqual(procoreLocations.map((l) => l.name).sort());
+  });
+
   it("with only linked records changed here, pulls incrementally and fetches just their Procore twins, conflicts included", async () => {
     const env = await sandbox.env(15);
     const { projectId, procoreProjectId, procore, sb, companyId } = env;

@@ -15,8 +15,8 @@ import type { Location as LocalLocation } from "@/lib/generated/prisma/client";
 import type { Location as ProcoreLocation, ProcoreId } from "@/lib/procore";
 import { SyncRecordError } from "../errors";
 import { formatPath, pathKey, PATH_SEPARATOR, splitPath } from "../policy";
-import type { EntityAdapter, SyncContext } from "../types";
-import { byPage, pushEach } from "./shared";
+import type { EntityAdapter, PushResult, SyncContext } from "../types";
+import { byPage, insertEach, pushEach } from "./shared";
 
 type Fields = { path: string };
 
@@ -24,8 +24,15 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
   const { projectId, procoreProjectId, procore, links } = ctx;
   /** The project's locations as listed at the start of the run, kept up to date with the run's own writes. */
   const byId = new Map<string, LocalLocation>();
+  /** The same, by path key: an active location before an inactive one at the same path. */
+  const byPath = new Map<string, LocalLocation>();
   const remember = (location: LocalLocation) => {
+    const before = byId.get(location.id);
+    if (before && byPath.get(pathKey(before.path))?.id === location.id) byPath.delete(pathKey(before.path));
     byId.set(location.id, location);
+    const key = pathKey(location.path);
+    const holder = byPath.get(key);
+    if (!holder || holder.id === location.id || (!holder.active && location.active)) byPath.set(key, location);
     return location;
   };
 
@@ -34,7 +41,7 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
     if (from.parentId === null) return null;
     const parentTiers = splitPath(from.name).slice(0, -1);
     const linkedId = links.localIdOf(from.parentId);
-    const parent = linkedId ? byId.get(linkedId) : [...byId.values()].find((l) => pathKey(l.path) === pathKey(parentTiers));
+    const parent = linkedId ? byId.get(linkedId) : byPath.get(pathKey(parentTiers));
     if (!parent) throw new SyncRecordError(`Its parent location "${formatPath(parentTiers)}" is not in Smartapp yet`);
     return parent;
   }
@@ -86,14 +93,34 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
     async listLocal() {
       const all = await db().location.findMany({ where: { projectId } });
       byId.clear();
+      byPath.clear();
       all.forEach(remember);
       return all;
     },
     listProcore: (since) => procore.locations.listAll(procoreProjectId, { updatedSince: since }),
     getProcore: (ids) => byPage(ids, (page) => procore.locations.listAll(procoreProjectId, { ids: page })),
 
-    async createLocal(from) {
-      return remember(await db().location.create({ data: { projectId, ...placement(from, localParent(from)), active: true } }));
+    /** Parents before children: one insert per depth, so a parent created here is in place for its children. */
+    async createLocalMany(from) {
+      const results: PushResult<LocalLocation>[] = new Array(from.length);
+      const depths = new Map<number, number[]>();
+      from.forEach((p, i) => {
+        const depth = splitPath(p.name).length;
+        depths.set(depth, [...(depths.get(depth) ?? []), i]);
+      });
+      for (const depth of [...depths.keys()].sort((a, b) => a - b)) {
+        const indexes = depths.get(depth)!;
+        const created = await insertEach(
+          indexes.map((i) => from[i]!),
+          async (p) => ({ projectId, ...placement(p, localParent(p)), active: true }),
+          (rows) => db().location.createManyAndReturn({ data: rows }),
+        );
+        created.forEach((result, k) => {
+          if (result.ok) remember(result.record);
+          results[indexes[k]!] = result;
+        });
+      }
+      return results;
     },
     async updateLocal(record, from) {
       const before = byId.get(record.id) ?? record;
