@@ -615,11 +615,11 @@ class SyncExecution<L, P> {
       if (write === "create-procore") creates.push(pair);
       else if (write === "update-procore") updates.push(pair);
       else if (write === "tombstone-procore") tombstones.push(pair);
-      else if (write === "create-local" && adapter.createLocalMany) localCreates.push(pair);
+      else if (write === "create-local") localCreates.push(pair);
       else await guard(pair, () => this.applyLocal(pair));
     }
 
-    if (localCreates.length > 0 && adapter.createLocalMany) {
+    if (localCreates.length > 0) {
       const results = await adapter.createLocalMany(localCreates.map((p) => (p.procore as Seen<P>).record));
       for (const [i, pair] of localCreates.entries()) {
         const result = results[i]!;
@@ -659,12 +659,6 @@ class SyncExecution<L, P> {
     const local = pair.local;
     const procore = pair.procore === "unseen" ? null : pair.procore;
     switch (writeOf(pair.decision)) {
-      case "create-local": {
-        // Adapters with createLocalMany create in bulk (see the batch above), so they never get here.
-        if (!adapter.createLocal) throw new Error(`${adapter.entity}: no createLocal for a one-at-a-time create`);
-        const created = see(adapter.local, await adapter.createLocal(procore!.record));
-        return this.saveLink(pair, created, procore!);
-      }
       case "update-local": {
         const updated = see(adapter.local, await adapter.updateLocal(local!.record, procore!.record));
         return this.saveLink(pair, updated, procore!);

@@ -89,12 +89,10 @@ export interface EntityAdapter<L, P, F extends ComparedFields = ComparedFields> 
   attachProcore?(records: readonly P[]): Promise<PushResult<P>[]>;
 
   /**
-   * Creating Smartapp records from Procore's: one of the two. `createLocal` creates one at a time, in the batch's
-   * order; `createLocalMany` creates a batch's worth at once (as few inserts as it can: a location needs its parent
-   * first, so one per depth), results in the order of the input.
+   * Creates Smartapp records from a batch's worth of Procore's, in as few inserts as it can (a location needs its
+   * parent first: one per depth); results in the order of the input.
    */
-  createLocal?(from: P): Promise<L>;
-  createLocalMany?(from: readonly P[]): Promise<PushResult<L>[]>;
+  createLocalMany(from: readonly P[]): Promise<PushResult<L>[]>;
   updateLocal(record: L, from: P): Promise<L>;
   deactivateLocal(record: L): Promise<L>;
 

@@ -16,6 +16,7 @@ import type { Role as LocalRole } from "@/lib/generated/prisma/client";
 import type { Role as ProcoreRole } from "@/lib/procore";
 import { formatPath, nameKey } from "../policy";
 import type { EntityAdapter, PushResult, SyncContext } from "../types";
+import { insertEach } from "./shared";
 
 type Fields = { name: string };
 
@@ -35,7 +36,12 @@ export function rolesAdapter(ctx: SyncContext): EntityAdapter<LocalRole, Procore
     listLocal: () => db().role.findMany({ where: { projectId } }),
     listProcore: () => procore.roles.list(),
 
-    createLocal: (from) => db().role.create({ data: { projectId, name: name(from) } }),
+    createLocalMany: (from) =>
+      insertEach(
+        from,
+        async (r) => ({ projectId, name: name(r) }),
+        (rows) => db().role.createManyAndReturn({ data: rows }),
+      ),
     updateLocal: (record, from) => db().role.update({ where: { id: record.id }, data: { name: name(from), active: true } }),
     deactivateLocal: (record) => db().role.update({ where: { id: record.id }, data: { active: false } }),
 
