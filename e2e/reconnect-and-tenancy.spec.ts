@@ -166,6 +166,7 @@ test("a subcontractor's user in the company's directory joins through setup as a
   // The owner hands the account to them and stays as an admin; they hand it back the same way.
   await owner.getByRole("button", { name: "Make james.carter@demo.test the owner" }).click();
   const confirm = owner.getByRole("alertdialog", { name: "Hand the account to james.carter@demo.test?" });
+  await expect(confirm.getByRole("button", { name: "Keep it" })).toBeFocused();
   await confirm.getByRole("button", { name: "Hand over" }).click();
   await expect(owner.getByText("james.carter@demo.test is now the owner; you are an admin")).toBeVisible();
   await expect(owner.getByRole("combobox")).toHaveCount(0);

@@ -42,7 +42,8 @@ export function MakeOwner({ accountId, person }: { accountId: string; person: Ac
         <Button disabled={transfer.isPending} onClick={() => transfer.mutate()}>
           Hand over
         </Button>
-        <Button variant="secondary" disabled={transfer.isPending} onClick={() => setAsking(false)}>
+        {/* Focus moves into the question, onto the safe answer. */}
+        <Button variant="secondary" autoFocus disabled={transfer.isPending} onClick={() => setAsking(false)}>
           Keep it
         </Button>
       </div>
