@@ -89,6 +89,7 @@ describe("a member's projects", () => {
 
   it("stay as last read while Procore is down, without retrying (a page waits on it)", async () => {
     await setProjectsReadAt(null);
+    await sb.admin("DELETE", "/__admin/requests");
     await sb.admin("POST", "/__admin/faults", { errorRate: 1 });
     try {
       await refreshMemberProjects(await membership());
@@ -97,12 +98,21 @@ describe("a member's projects", () => {
     }
     expect(ids(await projectsOfMembership(await membership()))).toEqual([on.id]);
     expect((await membership()).projectsReadAt).toBeNull();
+    expect(await sb.requests((r) => r.path === "/rest/v1.0/projects")).toHaveLength(1);
   });
 
   it("open from Procore's embedded view only for a project Procore lists for them", async () => {
     const launch = (project: Project) => embeddedLaunch(james, { company_id: DEMO, project_id: String(project.procoreProjectId) });
     expect(await launch(on)).toMatchObject({ kind: "open", project: { id: on.id } });
     expect(await launch(off)).toEqual({ kind: "not-on-project", companyName: "Demo Construction Co." });
+    // Procore down: a project not in the last read is not called one they are not on.
+    await sb.admin("POST", "/__admin/faults", { errorRate: 1 });
+    try {
+      expect(await launch(off)).toEqual({ kind: "procore-unavailable" });
+      expect(await launch(on)).toMatchObject({ kind: "open", project: { id: on.id } });
+    } finally {
+      await sb.admin("DELETE", "/__admin/faults");
+    }
   });
 
   it("are every project of the account once they are an admin; back as a member, Procore is asked again", async () => {

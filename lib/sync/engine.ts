@@ -594,6 +594,17 @@ class SyncExecution<L, P> {
     }
 
     const localCreates: Pair<L, P>[] = [];
+    /** The Smartapp creates gathered so far, in one call, linked at once. */
+    const createLocals = async () => {
+      if (localCreates.length === 0) return;
+      const pending = localCreates.splice(0);
+      const results = await adapter.createLocalMany(pending.map((p) => (p.procore as Seen<P>).record));
+      for (const [i, pair] of pending.entries()) {
+        const result = results[i]!;
+        if (result.ok) this.saveLink(pair, see(adapter.local, result.record), pair.procore as Seen<P>);
+        else fail(pair, result.error);
+      }
+    };
     const creates: Pair<L, P>[] = [];
     const updates: Pair<L, P>[] = [];
     const tombstones: Pair<L, P>[] = [];
@@ -616,17 +627,13 @@ class SyncExecution<L, P> {
       else if (write === "update-procore") updates.push(pair);
       else if (write === "tombstone-procore") tombstones.push(pair);
       else if (write === "create-local") localCreates.push(pair);
-      else await guard(pair, () => this.applyLocal(pair));
-    }
-
-    if (localCreates.length > 0) {
-      const results = await adapter.createLocalMany(localCreates.map((p) => (p.procore as Seen<P>).record));
-      for (const [i, pair] of localCreates.entries()) {
-        const result = results[i]!;
-        if (result.ok) this.saveLink(pair, see(adapter.local, result.record), pair.procore as Seen<P>);
-        else fail(pair, result.error);
+      else {
+        // Local writes keep the batch's order: a location moved under a parent created just before needs it in place.
+        await createLocals();
+        await guard(pair, () => this.applyLocal(pair));
       }
     }
+    await createLocals();
 
     if (creates.length > 0) {
       const results = await adapter.createProcore(creates.map((p) => p.local!.record));

@@ -470,6 +470,34 @@ describe("cost", () => {
     expect(vendors.filter((v) => v.name.startsWith("Benchmark Vendor") && v.businessPhone === "555-0100")).toHaveLength(n);
   });
 
+  it("a location moved in Procore under a parent created in the same run lands under that new parent, not an old namesake", async () => {
+    const env = await sandbox.env(18);
+    const { projectId, procoreProjectId, procore, sb } = env;
+    expect(finished(await env.run("LOCATIONS"))).toMatchObject({ status: "SUCCEEDED", failed: 0 });
+    // In Procore: "Site" is renamed "Site Old", a new "Site" is made, and "Building A > Level 1" moves under it.
+    const before = await procore.locations.listAll(procoreProjectId);
+    const oldSite = before.find((l) => l.name === "Site")!;
+    const level1 = before.find((l) => l.name === "Building A > Level 1")!;
+    await sb.admin("PATCH", `/__admin/records/locations/${oldSite.id}`, { node_name: "Site Old" });
+    const newSite = await sb.admin<{ id: string | number }>("POST", "/__admin/records/locations", { project_id: Number(procoreProjectId), node_name: "Site" });
+    await sb.admin("PATCH", `/__admin/records/locations/${level1.id}`, { parent_id: Number(newSite.id) });
+
+    expect(finished(await env.run("LOCATIONS", { full: true }))).toMatchObject({ status: "SUCCEEDED", failed: 0, created: 1 });
+    const local = await db().location.findMany({ where: { projectId } });
+    const at = (path: string) => local.find((l) => l.path === path)!;
+    const siteLink = await db().syncLink.findFirstOrThrow({ where: { projectId, entity: "LOCATIONS", procoreId: BigInt(newSite.id) } });
+    expect(at("Site").id).toBe(siteLink.localId);
+    expect(at("Site > Level 1").parentId).toBe(at("Site").id);
+    expect(at("Site > Level 1 > Lobby").parentId).toBe(at("Site > Level 1").id);
+    expect(local.filter((l) => l.parentId === at("Site Old").id).map((l) => l.name).sort()).toEqual(["Laydown Yard", "Parking Lot"]);
+
+    // And nothing goes back to Procore: the next run changes nothing there.
+    await env.clearRequests();
+    expect(finished(await env.run("LOCATIONS", { full: true }))).toMatchObject({ created: 0, updated: 0, failed: 0 });
+    expect(await env.writes()).toEqual([]);
+    expect((await procore.locations.listAll(procoreProjectId)).find((l) => l.id === level1.id)!.name).toBe("Site > Level 1");
+  });
+
   it("pulls a 500-location tree with one insert per depth and batch, not one per location", { timeout: 120_000 }, async () => {
     const env = await sandbox.env(17);
     const n = 500;

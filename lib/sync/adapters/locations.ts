@@ -24,24 +24,31 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
   const { projectId, procoreProjectId, procore, links } = ctx;
   /** The project's locations as listed at the start of the run, kept up to date with the run's own writes. */
   const byId = new Map<string, LocalLocation>();
-  /** The same, by path key: an active location before an inactive one at the same path. */
-  const byPath = new Map<string, LocalLocation>();
+  /** Their ids by path key (several locations may share a path: an inactive one and its active successor). */
+  const idsByPath = new Map<string, Set<string>>();
   const remember = (location: LocalLocation) => {
     const before = byId.get(location.id);
-    if (before && byPath.get(pathKey(before.path))?.id === location.id) byPath.delete(pathKey(before.path));
+    if (before) idsByPath.get(pathKey(before.path))?.delete(location.id);
     byId.set(location.id, location);
     const key = pathKey(location.path);
-    const holder = byPath.get(key);
-    if (!holder || holder.id === location.id || (!holder.active && location.active)) byPath.set(key, location);
+    idsByPath.set(key, (idsByPath.get(key) ?? new Set()).add(location.id));
     return location;
   };
+  /** The location at a path, an active one first. */
+  function atPath(tiers: readonly string[]): LocalLocation | undefined {
+    const found = [...(idsByPath.get(pathKey(tiers)) ?? [])].map((id) => byId.get(id)!);
+    return found.find((l) => l.active) ?? found[0];
+  }
 
-  /** The Smartapp parent of a Procore location: the linked one, else the one at its parent path. */
-  function localParent(from: ProcoreLocation): LocalLocation | null {
+  /**
+   * The Smartapp parent of a Procore location: the one created for its Procore parent in the same call (not linked
+   * yet), else the linked one, else the one at its parent path.
+   */
+  function localParent(from: ProcoreLocation, createdNow?: ReadonlyMap<ProcoreId, LocalLocation>): LocalLocation | null {
     if (from.parentId === null) return null;
     const parentTiers = splitPath(from.name).slice(0, -1);
     const linkedId = links.localIdOf(from.parentId);
-    const parent = linkedId ? byId.get(linkedId) : byPath.get(pathKey(parentTiers));
+    const parent = createdNow?.get(from.parentId) ?? (linkedId ? byId.get(linkedId) : atPath(parentTiers));
     if (!parent) throw new SyncRecordError(`Its parent location "${formatPath(parentTiers)}" is not in Smartapp yet`);
     return parent;
   }
@@ -93,7 +100,7 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
     async listLocal() {
       const all = await db().location.findMany({ where: { projectId } });
       byId.clear();
-      byPath.clear();
+      idsByPath.clear();
       all.forEach(remember);
       return all;
     },
@@ -103,6 +110,7 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
     /** Parents before children: one insert per depth, so a parent created here is in place for its children. */
     async createLocalMany(from) {
       const results: PushResult<LocalLocation>[] = new Array(from.length);
+      const createdNow = new Map<ProcoreId, LocalLocation>();
       const depths = new Map<number, number[]>();
       from.forEach((p, i) => {
         const depth = splitPath(p.name).length;
@@ -112,11 +120,11 @@ export function locationsAdapter(ctx: SyncContext): EntityAdapter<LocalLocation,
         const indexes = depths.get(depth)!;
         const created = await insertEach(
           indexes.map((i) => from[i]!),
-          async (p) => ({ projectId, ...placement(p, localParent(p)), active: true }),
+          async (p) => ({ projectId, ...placement(p, localParent(p, createdNow)), active: true }),
           (rows) => db().location.createManyAndReturn({ data: rows }),
         );
         created.forEach((result, k) => {
-          if (result.ok) remember(result.record);
+          if (result.ok) createdNow.set(from[indexes[k]!]!.id, remember(result.record));
           results[indexes[k]!] = result;
         });
       }

@@ -28,6 +28,7 @@ export type EmbeddedLaunch =
   | { kind: "open"; project: ProjectWithLicences }
   | { kind: "not-licensed"; companyId: string; companyName: string }
   | { kind: "not-on-project"; companyName: string }
+  | { kind: "procore-unavailable" }
   | { kind: "not-found" };
 
 const PROCORE_ID = /^\d{1,19}$/;
@@ -89,6 +90,8 @@ async function open(userId: string, accountId: string, projectId: string): Promi
   } catch (err) {
     if (!(err instanceof HttpError && err.status === 404)) throw err;
     if (unread instanceof ReconnectNeededError) return { kind: "reconnect" };
+    // Procore could not be asked: it may well list them now.
+    if (unread) return { kind: "procore-unavailable" };
     const { name } = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true } });
     return { kind: "not-on-project", companyName: name };
   }

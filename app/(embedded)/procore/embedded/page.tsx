@@ -61,6 +61,12 @@ export default async function ProcoreEmbeddedPage({ searchParams }: { searchPara
           <ProcoreSignInButton callbackUrl={here} label="Reconnect to Procore" />
         </PageCard>
       );
+    case "procore-unavailable":
+      return (
+        <PageCard title="Procore is busy">
+          <p>Smartapp could not ask Procore which projects you are on just now. Open Smartapp here again in a minute.</p>
+        </PageCard>
+      );
     case "not-on-project":
       return (
         <PageCard title="You are not on this project in Procore">
