@@ -6,8 +6,9 @@ import { NotFoundError, ProcoreError, RateLimitedError } from "@/lib/procore/err
 
 /*
  * Which of an account's projects a member uses: the ones Procore lists for them, asked with their own token (Procore
- * lists a company's projects to its admins and, to anyone else, the projects whose directory they are on). Read when
- * they join or open Smartapp from a Procore project, and again on Project Central once the last read is this old.
+ * lists a company's projects to its admins and, to anyone else, the projects whose directory they are on). Read on
+ * their first visit, at every launch from a Procore project, and again by any page or route once the last read is this
+ * old.
  * Owners and admins use every project of the account.
  */
 export const MEMBER_PROJECTS_MAX_AGE_MS = 10 * 60_000;

@@ -108,8 +108,7 @@ export async function enqueueSync(boss: PgBoss, request: SyncRequest): Promise<E
   const active = await db().syncRun.findFirst({ where: { projectId, entity, status: { in: ACTIVE } } });
   // Marked only while still live: a run that ends first finds no mark, and this trigger gets a run of its own below.
   // The run's last write and this mark take the row in turn, so the job ending the run always sees a mark made here.
-  const marked = active && (await db().syncRun.updateMany({ where: { id: active.id, status: { in: ACTIVE } }, data: { followUp: trigger } })).count === 1;
-  if (active && marked) {
+  if (active && (await db().syncRun.updateMany({ where: { id: active.id, status: { in: ACTIVE } }, data: { followUp: trigger } })).count === 1) {
     const resume = { ...request, resumeOf: active.id };
     // One check per run: a check waiting for an earlier run must not stand in for this one.
     await boss.send(SYNC_QUEUES.sync, resume, { singletonKey: `${singletonKey}:resume:${active.id}`, startAfter: RETRY_DELAY_SECONDS });

@@ -1,5 +1,5 @@
 import { refreshMemberProjects } from "@/lib/auth/member-projects";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { HttpError } from "@/lib/errors";
 import type { Licence, Membership, Module, Project } from "@/lib/generated/prisma/client";
 
@@ -14,16 +14,14 @@ export function modulesLabel(modules: Module[]): string {
   return has("PLANNER") ? "Planner" : has("SAFETY") ? "Safety" : "No modules";
 }
 
-/**
- * The account's Smartapp projects that this membership uses, with their live licences, by name: all of them for an
- * owner or admin, a member's own (lib/auth/member-projects.ts) for a member.
- */
+/** The account's Smartapp projects that this membership uses: all of them for an owner or admin, a member's own. */
+function usedBy(membership: Pick<Membership, "id" | "accountId" | "role">): Prisma.ProjectWhereInput {
+  return { accountId: membership.accountId, ...(membership.role === "MEMBER" && { members: { some: { membershipId: membership.id } } }) };
+}
+
+/** The projects this membership uses (lib/auth/member-projects.ts for a member's), with their live licences, by name. */
 export function projectsOfMembership(membership: Pick<Membership, "id" | "accountId" | "role">): Promise<ProjectWithLicences[]> {
-  return db().project.findMany({
-    where: { accountId: membership.accountId, ...(membership.role === "MEMBER" && { members: { some: { membershipId: membership.id } } }) },
-    include: { licences: { where: LIVE, orderBy: { module: "asc" } } },
-    orderBy: { name: "asc" },
-  });
+  return db().project.findMany({ where: usedBy(membership), include: { licences: { where: LIVE, orderBy: { module: "asc" } } }, orderBy: { name: "asc" } });
 }
 
 /**
@@ -32,16 +30,14 @@ export function projectsOfMembership(membership: Pick<Membership, "id" | "accoun
  * not on, reveal nothing.
  */
 export async function projectForUser(userId: string, projectId: string) {
+  const membership = await db().membership.findFirst({ where: { userId, account: { projects: { some: { id: projectId } } } }, include: { account: true } });
+  if (!membership) throw new HttpError(404, "Project not found");
   // A member's projects are read from Procore again once the last read is old, whichever page or route they use.
-  const theirs = await db().membership.findFirst({ where: { userId, account: { projects: { some: { id: projectId } } } } });
-  if (theirs) await refreshMemberProjects(theirs);
-  const uses = { userId, OR: [{ role: { not: "MEMBER" as const } }, { projects: { some: { projectId } } }] };
+  await refreshMemberProjects(membership);
   const project = await db().project.findFirst({
-    where: { id: projectId, account: { memberships: { some: uses } } },
-    include: { licences: { where: LIVE, orderBy: { module: "asc" } }, account: { include: { memberships: { where: { userId } } } } },
+    where: { id: projectId, ...usedBy(membership) },
+    include: { licences: { where: LIVE, orderBy: { module: "asc" } } },
   });
   if (!project) throw new HttpError(404, "Project not found");
-  const { account, ...rest } = project;
-  const membership = account.memberships[0];
-  return { project: rest, account, role: membership.role };
+  return { project, account: membership.account, role: membership.role };
 }

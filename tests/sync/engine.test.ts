@@ -442,15 +442,7 @@ describe("cost", () => {
     const env = await sandbox.env(14);
     const { projectId } = env;
     const n = 2500;
-    await env.sb.admin("POST", "/__admin/seed", {
-      kind: "large",
-      companyId: Number(env.companyId),
-      projectId: Number(env.procoreProjectId),
-      projects: 0,
-      users: 0,
-      vendors: n,
-      locations: 0,
-    });
+    await env.seedLarge({ vendors: n });
 
     // The pull: the companies, their links and the run's progress are written once per batch (was ~2 queries each).
     const pull = await countingQueries(() => env.run("COMPANIES"));
@@ -500,16 +492,7 @@ describe("cost", () => {
 
   it("pulls a 500-location tree with one insert per depth and batch, not one per location", { timeout: 120_000 }, async () => {
     const env = await sandbox.env(17);
-    const n = 500;
-    await env.sb.admin("POST", "/__admin/seed", {
-      kind: "large",
-      companyId: Number(env.companyId),
-      projectId: Number(env.procoreProjectId),
-      projects: 0,
-      users: 0,
-      vendors: 0,
-      locations: n,
-    });
+    await env.seedLarge({ locations: 500 });
     const pull = await countingQueries(() => env.run("LOCATIONS"));
     expect(finished(pull.result)).toMatchObject({ status: "SUCCEEDED", failed: 0 });
     const procoreLocations = await env.procore.locations.listAll(env.procoreProjectId);

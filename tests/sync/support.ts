@@ -27,6 +27,8 @@ export interface SyncEnv {
   /** Writes (non-GET calls) the app made to the REST API since the last `clearRequests`. */
   writes: () => Promise<{ method: string; path: string }[]>;
   clearRequests: () => Promise<void>;
+  /** Adds this many generated records to the Procore project (the sandbox's large seed). */
+  seedLarge: (counts: Partial<Record<"users" | "vendors" | "locations", number>>) => Promise<void>;
 }
 
 export async function startSyncSandbox(): Promise<{ sb: Sandbox; env: (projectIndex: number) => Promise<SyncEnv> }> {
@@ -78,6 +80,10 @@ export async function startSyncSandbox(): Promise<{ sb: Sandbox; env: (projectIn
         (await sb.requests((r) => r.path.startsWith("/rest/") && r.method !== "GET")).map(({ method, path }) => ({ method, path })),
       clearRequests: async () => {
         await sb.admin("DELETE", "/__admin/requests");
+      },
+      seedLarge: async (counts) => {
+        const target = { companyId: Number(companyId), projectId: Number(procoreProject.id) };
+        await sb.admin("POST", "/__admin/seed", { kind: "large", ...target, projects: 0, users: 0, vendors: 0, locations: 0, ...counts });
       },
     };
   }
