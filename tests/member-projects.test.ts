@@ -28,6 +28,15 @@ let off: Project;
 
 const membership = () => db().membership.findUniqueOrThrow({ where: { accountId_userId: { accountId, userId: james.id } } });
 const ids = (projects: { id: string }[]) => projects.map((p) => p.id).filter((id) => id === on.id || id === off.id);
+/** Runs `fn` with these sandbox faults on. */
+async function withFaults<T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+  await sb.admin("POST", "/__admin/faults", faults);
+  try {
+    return await fn();
+  } finally {
+    await sb.admin("DELETE", "/__admin/faults");
+  }
+}
 const setProjectsReadAt = (at: Date | null) => db().membership.update({ where: { accountId_userId: { accountId, userId: james.id } }, data: { projectsReadAt: at } });
 
 async function licensedProject(procoreProjectId: string, name: string): Promise<Project> {
@@ -55,8 +64,10 @@ beforeAll(async () => {
   const memberships = await sb.admin<{ project_id: string | number; user_id: string | number }[]>("GET", `/__admin/records/project_users?company_id=${DEMO}`);
   const projects = await sb.admin<{ id: string | number; name: string; active: boolean }[]>("GET", `/__admin/records/projects?company_id=${DEMO}`);
   const his = new Set(memberships.filter((m) => String(m.user_id) === jamesProcoreId).map((m) => String(m.project_id)));
-  const onProject = projects.find((p) => p.active && his.has(String(p.id)))!;
-  const offProject = projects.find((p) => p.active && !his.has(String(p.id)))!;
+  // From the end of the list: tests/sync make Smartapp projects of Demo's first ones in the same account and database.
+  const lastFirst = [...projects].reverse();
+  const onProject = lastFirst.find((p) => p.active && his.has(String(p.id)))!;
+  const offProject = lastFirst.find((p) => p.active && !his.has(String(p.id)))!;
   on = await licensedProject(String(onProject.id), onProject.name);
   off = await licensedProject(String(offProject.id), offProject.name);
 });
@@ -90,12 +101,7 @@ describe("a member's projects", () => {
   it("stay as last read while Procore is down, without retrying (a page waits on it)", async () => {
     await setProjectsReadAt(null);
     await sb.admin("DELETE", "/__admin/requests");
-    await sb.admin("POST", "/__admin/faults", { errorRate: 1 });
-    try {
-      await refreshMemberProjects(await membership());
-    } finally {
-      await sb.admin("DELETE", "/__admin/faults");
-    }
+    await withFaults({ errorRate: 1 }, async () => refreshMemberProjects(await membership()));
     expect(ids(await projectsOfMembership(await membership()))).toEqual([on.id]);
     expect((await membership()).projectsReadAt).toBeNull();
     expect(await sb.requests((r) => r.path === "/rest/v1.0/projects")).toHaveLength(1);
@@ -106,13 +112,10 @@ describe("a member's projects", () => {
     expect(await launch(on)).toMatchObject({ kind: "open", project: { id: on.id } });
     expect(await launch(off)).toEqual({ kind: "not-on-project", companyName: "Demo Construction Co." });
     // Procore down: a project not in the last read is not called one they are not on.
-    await sb.admin("POST", "/__admin/faults", { errorRate: 1 });
-    try {
+    await withFaults({ errorRate: 1 }, async () => {
       expect(await launch(off)).toEqual({ kind: "procore-unavailable" });
       expect(await launch(on)).toMatchObject({ kind: "open", project: { id: on.id } });
-    } finally {
-      await sb.admin("DELETE", "/__admin/faults");
-    }
+    });
   });
 
   it("are every project of the account once they are an admin; back as a member, Procore is asked again", async () => {
@@ -163,13 +166,8 @@ describe("a member's projects", () => {
     await db().procoreConnection.update({ where: { userId: james.id }, data: { status: "ACTIVE" } });
     await readMemberProjects(james.id, accountId);
     await setProjectsReadAt(null);
-    await sb.admin("POST", "/__admin/faults", { rateLimitStorm: 1 });
-    try {
-      // Waiting out the window would take a minute, past this test's 30 s.
-      await refreshMemberProjects(await membership());
-    } finally {
-      await sb.admin("DELETE", "/__admin/faults");
-    }
+    // Waiting out the window would take a minute, past this test's 30 s.
+    await withFaults({ rateLimitStorm: 1 }, async () => refreshMemberProjects(await membership()));
     expect(ids(await projectsOfMembership(await membership()))).toEqual([on.id]);
     expect((await membership()).projectsReadAt).toBeNull();
   });
